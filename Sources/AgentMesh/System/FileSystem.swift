@@ -1,0 +1,150 @@
+@preconcurrency import Glibc
+
+/// Whole-file reads, atomic writes and directories, each a thin wrapper over system calls.
+///
+/// Policy for writes: temp file in the same folder (`O_EXCL`, the mode asked for), write all,
+/// `fsync`, `rename` over the target, `fsync` the folder. A reader sees the old file or the
+/// new one, never half of either. Callers that read-modify-write hold a `FileLock` around it.
+public enum FileSystem {
+    /// The file's bytes; nil when it does not exist; throws on other errors.
+    public static func read(_ path: String) throws(SystemError) -> [UInt8]? {
+        let fd = retryingEINTR { open(path, O_RDONLY | O_CLOEXEC) }
+        if fd < 0 {
+            if errno == ENOENT || errno == ENOTDIR { return nil }
+            throw SystemError("open", path: path)
+        }
+        defer { close(fd) }
+        var result: [UInt8] = []
+        var chunk = [UInt8](repeating: 0, count: 65_536)
+        while true {
+            let n = chunk.withUnsafeMutableBytes { buf in
+                retryingEINTR { Glibc.read(fd, buf.baseAddress, buf.count) }
+            }
+            if n < 0 { throw SystemError("read", path: path) }
+            if n == 0 { return result }
+            result.append(contentsOf: chunk[0..<n])
+        }
+    }
+
+    /// The file as UTF-8 text (invalid bytes become U+FFFD); nil when missing.
+    public static func readText(_ path: String) throws(SystemError) -> String? {
+        guard let bytes = try read(path) else { return nil }
+        return String(decoding: bytes, as: UTF8.self)
+    }
+
+    /// Replaces `path` atomically with `bytes`, created with `mode`.
+    public static func writeAtomically(_ path: String, _ bytes: [UInt8], mode: mode_t = 0o644) throws(SystemError) {
+        let dir = directory(of: path)
+        let base = path.split(separator: "/").last.map(String.init) ?? path
+        var fd: Int32 = -1
+        var tmp = ""
+        for attempt in 0..<100 {
+            tmp = "\(dir)/.\(base).tmp.\(getpid()).\(attempt)"
+            fd = retryingEINTR { open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, mode) }
+            if fd >= 0 || errno != EEXIST { break }
+        }
+        if fd < 0 { throw SystemError("open", path: tmp) }
+        do throws(SystemError) {
+            try writeAll(fd, bytes, path: tmp)
+            _ = fchmod(fd, mode)   // exactly the mode asked for, whatever the umask
+            if retryingEINTR({ fsync(fd) }) != 0 { throw SystemError("fsync", path: tmp) }
+            close(fd); fd = -1
+            if rename(tmp, path) != 0 { throw SystemError("rename", path: path) }
+        } catch {
+            if fd >= 0 { close(fd) }
+            unlink(tmp)
+            throw error
+        }
+        let dfd = retryingEINTR { open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC) }
+        if dfd >= 0 { _ = fsync(dfd); close(dfd) }
+    }
+
+    public static func writeAtomically(_ path: String, text: String, mode: mode_t = 0o644) throws(SystemError) {
+        try writeAtomically(path, Array(text.utf8), mode: mode)
+    }
+
+    /// Writes every byte, resuming after short writes and EINTR.
+    public static func writeAll(_ fd: Int32, _ bytes: [UInt8], path: String) throws(SystemError) {
+        var offset = 0
+        while offset < bytes.count {
+            let n = bytes[offset...].withUnsafeBytes { buf in
+                retryingEINTR { write(fd, buf.baseAddress, buf.count) }
+            }
+            if n < 0 { throw SystemError("write", path: path) }
+            offset += n
+        }
+    }
+
+    /// Appends one record with a single `write(2)` on an `O_APPEND` fd (audit logs):
+    /// concurrent appenders never interleave within a record.
+    public static func append(_ path: String, _ bytes: [UInt8], mode: mode_t = 0o600) throws(SystemError) {
+        let fd = retryingEINTR { open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, mode) }
+        if fd < 0 { throw SystemError("open", path: path) }
+        defer { close(fd) }
+        try writeAll(fd, bytes, path: path)
+    }
+
+    /// `mkdir -p` with `mode` for the folders it creates.
+    public static func makeDirectories(_ path: String, mode: mode_t = 0o755) throws(SystemError) {
+        if isDirectory(path) { return }
+        let parent = directory(of: path)
+        if parent != path && !parent.isEmpty && !isDirectory(parent) {
+            try makeDirectories(parent, mode: mode)
+        }
+        if mkdir(path, mode) != 0 && errno != EEXIST { throw SystemError("mkdir", path: path) }
+    }
+
+    public static func exists(_ path: String) -> Bool {
+        var st = stat()
+        return stat(path, &st) == 0
+    }
+
+    public static func isDirectory(_ path: String) -> Bool {
+        var st = stat()
+        return stat(path, &st) == 0 && (st.st_mode & S_IFMT) == S_IFDIR
+    }
+
+    /// Size in bytes; nil when missing.
+    public static func size(_ path: String) -> Int? {
+        var st = stat()
+        guard stat(path, &st) == 0 else { return nil }
+        return Int(st.st_size)
+    }
+
+    /// Modification time in epoch seconds; nil when missing.
+    public static func modificationTime(_ path: String) -> Int? {
+        var st = stat()
+        guard stat(path, &st) == 0 else { return nil }
+        return Int(st.st_mtim.tv_sec)
+    }
+
+    /// The names in a folder (no `.`/`..`), sorted; empty when it does not exist.
+    public static func list(_ path: String) -> [String] {
+        guard let dir = opendir(path) else { return [] }
+        defer { closedir(dir) }
+        var names: [String] = []
+        while let entry = readdir(dir) {
+            let name = withUnsafePointer(to: entry.pointee.d_name) {
+                $0.withMemoryRebound(to: CChar.self, capacity: 256) { String(cString: $0) }
+            }
+            if name != "." && name != ".." { names.append(name) }
+        }
+        return names.sorted()
+    }
+
+    public static func remove(_ path: String) { unlink(path) }
+
+    /// The folder part of a path (`.` for a bare name).
+    public static func directory(of path: String) -> String {
+        guard let slash = path.lastIndex(of: "/") else { return "." }
+        if slash == path.startIndex { return "/" }
+        return String(path[..<slash])
+    }
+
+    /// The last component of a path.
+    public static func baseName(_ path: String) -> String {
+        var trimmed = Substring(path)
+        while trimmed.count > 1 && trimmed.hasSuffix("/") { trimmed = trimmed.dropLast() }
+        return trimmed.split(separator: "/").last.map(String.init) ?? String(trimmed)
+    }
+}

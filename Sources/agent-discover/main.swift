@@ -1,0 +1,2 @@
+import AgentMesh
+Output.out("stub\n")
