@@ -1,0 +1,54 @@
+/// Builds tmux client invocations as `Command` values (argv as data, unit-testable).
+///
+/// Policy:
+/// - The binary is `$TMUX_BIN` or `tmux` on PATH.
+/// - The server is the explicit socket when one is known (`-S <path>`: a registry entry records
+///   the socket its window lives on), else `$TMUX_SOCKET` (a path, `-S`), else tmux's own
+///   default (which honours `$TMUX` inside a pane).
+/// - Every command carries a deadline (default 3 s): a tmux client can block forever, e.g. on
+///   a pane in copy mode with a client attached.
+/// - Several tmux commands can share one client round trip: `chained` joins them with a
+///   separate `;` argument, which tmux treats as a command separator.
+public struct Tmux: Sendable, Equatable {
+    public var binary: String
+    public var socketPath: String?
+    public var timeoutMilliseconds: Int
+
+    public init(binary: String? = nil, socketPath: String? = nil, timeoutMilliseconds: Int = 3_000) {
+        self.binary = binary ?? Environment.nonEmpty("TMUX_BIN") ?? "tmux"
+        self.socketPath = socketPath ?? Environment.nonEmpty("TMUX_SOCKET")
+        self.timeoutMilliseconds = timeoutMilliseconds
+    }
+
+    /// The same client settings pointed at another server socket.
+    public func on(socket: String?) -> Tmux {
+        var copy = self
+        if let socket, !socket.isEmpty { copy.socketPath = socket }
+        return copy
+    }
+
+    /// One tmux command: `tmux [-S sock] <arguments…>`.
+    public func command(_ arguments: [String], input: [UInt8] = [], timeoutMilliseconds: Int? = nil) -> Command {
+        var argv: [String] = []
+        if let socketPath { argv += ["-S", socketPath] }
+        argv += arguments
+        return Command(binary, argv, input: input, timeoutMilliseconds: timeoutMilliseconds ?? self.timeoutMilliseconds)
+    }
+
+    /// Several tmux commands in one client call, separated by `;` arguments.
+    public func chained(_ commands: [[String]], input: [UInt8] = [], timeoutMilliseconds: Int? = nil) -> Command {
+        var joined: [String] = []
+        for (i, c) in commands.enumerated() {
+            if i > 0 { joined.append(";") }
+            joined += c
+        }
+        return command(joined, input: input, timeoutMilliseconds: timeoutMilliseconds)
+    }
+
+    /// An exact tmux target for a session name: `=name` (tmux otherwise matches prefixes and
+    /// patterns, so `claude` would hit `claude-2`).
+    public static func exactSession(_ name: String) -> String { "=\(name)" }
+
+    /// An exact window target: `=session:index`.
+    public static func exactWindow(session: String, index: Int) -> String { "=\(session):\(index)" }
+}
