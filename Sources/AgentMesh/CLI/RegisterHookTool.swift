@@ -1,0 +1,122 @@
+@preconcurrency import Glibc
+
+/// `agent-register-hook on|off <session>` (run by tmux hooks) and `identify` (an agent
+/// describing itself; also reachable as `agent-self-identify`, the bash tool's name).
+///
+/// Policy for hook calls: silent on success and exit 0 whatever happens, because tmux's
+/// `run-shell` shows any output in the user's pane. Problems go to `~/.agents/log/hook.log`,
+/// and to stderr only when stderr is a terminal (someone running it by hand).
+public enum RegisterHookTool {
+    public static let name = "agent-register-hook"
+
+    public static let help = """
+    USAGE: agent-register-hook on <session>
+           agent-register-hook off <session>
+           agent-register-hook identify [--role TEXT] [--scope TEXT] [--enter-delay SECONDS] [--target PANE]
+           agent-self-identify --role TEXT --scope TEXT        (same as 'identify')
+
+    Keeps ~/.agents/local.toml equal to this host's live tmux windows. tmux hooks call it
+    (see tmux/hooks.conf); you rarely need to run it yourself.
+
+      on <session>     re-register every window (one tmux query for the whole server)
+      off <session>    the session closed: drop its windows
+      identify         set this window's @agent-role / @agent-scope / @agent-enter-delay
+                       tmux options (the window of $TMUX_PANE, or --target) and re-register
+
+    Sessions named scratch, tmp, temp, test, test-* or _* are never registered.
+    Hook calls are silent and always exit 0; problems are logged to ~/.agents/log/hook.log.
+
+    OPTIONS:
+      -h, --help       show this help
+      --version        show the version
+    """
+
+    /// Entry point; returns the process exit status.
+    public static func main(_ argv: [String]) -> Int32 {
+        let invokedAs = FileSystem.baseName(argv.first ?? name)
+        var args = Array(argv.dropFirst())
+        if invokedAs == "agent-self-identify" { args.insert("identify", at: 0) }
+        if args.contains("-h") || args.contains("--help") { Output.out(help + "\n"); return 0 }
+        if args.contains("--version") { Output.out("\(name) \(AgentMeshVersion.string)\n"); return 0 }
+        let paths = MeshPaths()
+        guard let verb = args.first else {
+            report("missing verb: expected on, off or identify (see --help)", paths: paths)
+            return 0
+        }
+        switch verb {
+        case "on", "off":
+            guard args.count == 2 else {
+                report("usage: \(name) \(verb) <session>", paths: paths)
+                return 0
+            }
+            let host = HostIdentity.selfAlias(paths)
+            let action: Registrar.Action = verb == "on" ? .on(args[1]) : .off(args[1])
+            do {
+                let outcome = try Registrar(paths: paths, tmux: Tmux(), host: host).run(action)
+                if let corrupt = outcome.replacedCorrupt {
+                    report("\(corrupt) (replaced by the rebuilt slice; old copy kept as local.toml.corrupt)", paths: paths)
+                }
+            } catch {
+                report("\(verb) \(args[1]): \(error)", paths: paths)
+            }
+            SyncTrigger.afterLocalChange(paths: paths)
+            return 0
+        case "identify":
+            do {
+                try identify(Array(args.dropFirst()), paths: paths)
+                return 0
+            } catch let error as UsageError {
+                Output.error(tool: invokedAs, error.message)
+                return 1
+            } catch {
+                Output.error(tool: invokedAs, "\(error)")
+                return 4
+            }
+        default:
+            report("unknown verb '\(verb)': expected on, off or identify (see --help)", paths: paths)
+            return 0
+        }
+    }
+
+    /// Sets the window options, then re-registers.
+    static func identify(_ args: [String], paths: MeshPaths) throws {
+        var scanner = ArgumentScanner(args)
+        var options: [(String, String)] = []
+        var target = Environment.nonEmpty("TMUX_PANE")
+        while let (option, value) = try scanner.next(valueOptions: ["--role", "--scope", "--enter-delay", "--target"]) {
+            switch option {
+            case "--role": options.append(("@agent-role", value!))
+            case "--scope": options.append(("@agent-scope", value!))
+            case "--enter-delay":
+                guard AgentEntry.parseDelay(value!) != nil else {
+                    throw UsageError("--enter-delay takes seconds (0.15) or milliseconds (150ms), got '\(value!)'")
+                }
+                options.append(("@agent-enter-delay", value!))
+            case "--target": target = value
+            default: throw UsageError("unknown option \(option) (see --help)")
+            }
+        }
+        guard scanner.positionals.isEmpty else { throw UsageError("unexpected argument '\(scanner.positionals[0])'") }
+        guard !options.isEmpty else { throw UsageError("nothing to set: give --role, --scope or --enter-delay") }
+        guard let target else { throw UsageError("not inside tmux ($TMUX_PANE unset): give --target <pane or session:window>") }
+        let tmux = Tmux()
+        let commands = options.map { ["set-option", "-w", "-t", target, $0.0, $0.1] }
+        try ProcessRunner.run(tmux.chained(commands)).check()
+        let host = HostIdentity.selfAlias(paths)
+        _ = try Registrar(paths: paths, tmux: tmux, host: host).run(.all)
+        SyncTrigger.afterLocalChange(paths: paths)
+    }
+
+    /// Logs a hook problem; echoes it to stderr only for a person at a terminal.
+    static func report(_ message: String, paths: MeshPaths) {
+        if isatty(2) == 1 { Output.error(tool: name, message) }
+        try? FileSystem.makeDirectories(paths.log, mode: 0o700)
+        try? FileSystem.append("\(paths.log)/hook.log", Array("\(WallClock.iso8601()) \(message)\n".utf8))
+    }
+}
+
+/// What happens after this host's slice changed: for now nothing more than the local
+/// assembly the registrar already did; the multi-host sync hooks in here (coalesced).
+public enum SyncTrigger {
+    public static func afterLocalChange(paths: MeshPaths) {}
+}

@@ -1,0 +1,68 @@
+/// One pane as `list-panes -a` reports it, with the window and session it belongs to.
+public struct PaneRecord: Sendable, Equatable {
+    public var sessionName: String
+    public var windowIndex: Int
+    public var windowName: String
+    public var windowID: String
+    public var paneID: String
+    public var isActivePane: Bool
+    public var currentCommand: String
+    public var currentPath: String
+    /// `@agent-role` / `@agent-scope` / `@agent-enter-delay` as tmux resolves them: a
+    /// window-level value wins over the session's, which wins over the global one.
+    public var role: String
+    public var scope: String
+    public var enterDelay: String
+    public var socketPath: String
+}
+
+/// The one query registration needs: every pane of the server in a single client call.
+///
+/// Names can hold any byte tmux accepts — newlines, `|`, `\x1f` — and tmux prints them raw,
+/// so no fixed separator is safe. Each call uses a random nonce as record and field marker,
+/// which a window name cannot predict.
+public struct PaneListing {
+    static let fields = [
+        "session_name", "window_index", "window_name", "window_id", "pane_id", "pane_active",
+        "pane_current_command", "pane_current_path", "@agent-role", "@agent-scope",
+        "@agent-enter-delay", "socket_path",
+    ]
+
+    public let nonce: String
+
+    public init(nonce: String = PaneListing.randomNonce()) { self.nonce = nonce }
+
+    var recordMarker: String { "\(nonce)R" }
+    var fieldMarker: String { "\(nonce)F" }
+
+    public var format: String {
+        recordMarker + Self.fields.map { "#{\($0)}" }.joined(separator: fieldMarker)
+    }
+
+    /// `tmux list-panes -a -F <format>`.
+    public func command(_ tmux: Tmux) -> Command {
+        tmux.command(["list-panes", "-a", "-F", format])
+    }
+
+    /// Parses the output of `command`; malformed records are dropped.
+    public func parse(_ output: String) -> [PaneRecord] {
+        var records: [PaneRecord] = []
+        for chunk in output.split(separator: recordMarker, omittingEmptySubsequences: true) {
+            var body = Substring(chunk)
+            if body.hasSuffix("\n") { body = body.dropLast() }
+            let f = body.split(separator: fieldMarker, omittingEmptySubsequences: false).map(String.init)
+            guard f.count == Self.fields.count, let index = Int(f[1]) else { continue }
+            records.append(PaneRecord(sessionName: f[0], windowIndex: index, windowName: f[2], windowID: f[3],
+                                      paneID: f[4], isActivePane: f[5] == "1", currentCommand: f[6],
+                                      currentPath: f[7], role: f[8], scope: f[9], enterDelay: f[10],
+                                      socketPath: f[11]))
+        }
+        return records
+    }
+
+    public static func randomNonce() -> String {
+        var g = SystemRandomNumberGenerator()
+        let alphabet = Array("abcdefghijklmnopqrstuvwxyz0123456789")
+        return "\u{1e}" + String((0..<12).map { _ in alphabet[Int(g.next() % UInt64(alphabet.count))] })
+    }
+}
