@@ -7,7 +7,8 @@
 /// prompt_toolkit's auto-suggest and agent TUIs draw suggestions and placeholders, which are
 /// not a human's draft. Column widths follow the terminal: combining marks, joiners and
 /// format characters take 0 columns, East Asian wide characters and emoji presentation
-/// characters 2 (tmux prints a wide character once, without its padding cell).
+/// characters 2, a character after a zero-width joiner (or a skin-tone modifier) 0, as tmux
+/// 3.3 draws them (it prints a wide character once, without its padding cell).
 public struct ScreenLine: Equatable, Sendable {
     public struct Cell: Equatable, Sendable {
         public var scalar: Unicode.Scalar
@@ -61,7 +62,9 @@ public struct ScreenLine: Equatable, Sendable {
             }
             if s.value < 0x20 { i += 1; continue }
             cells.append(Cell(scalar: s, column: column, isGhost: isDim || isGrey))
-            column += ScreenLine.columns(s)
+            // tmux joins a zero-width-joiner sequence and skin-tone modifiers into one cell.
+            let joined = i > 0 && (scalars[i - 1] == "\u{200D}" || (0x1F3FB...0x1F3FF).contains(s.value))
+            column += joined ? 0 : ScreenLine.columns(s)
             i += 1
         }
         self.cells = cells

@@ -1,0 +1,131 @@
+@testable import AgentMesh
+import Foundation
+import Testing
+
+/// The command line without tmux: help, version, usage errors, listing, whoami, unknown and
+/// remote addresses. A registry is written by hand into a private HOME.
+@Suite("notify-pane command line")
+struct CommandLineTests {
+    static let registry = """
+    [agents.testhost-dev-build]
+    host = "testhost"
+    target = "dev:0"
+    session = "dev"
+    window = "build"
+    role = "claude-code agent"
+    scope = "~/src"
+    window_id = "@1"
+    pane_id = "%1"
+    panes = ["%1", "%4"]
+    socket = "/tmp/am-none/sock"
+
+    [agents.testhost-dev-test]
+    host = "testhost"
+    target = "dev:1"
+    session = "dev"
+    window = "test"
+    role = "shell"
+    scope = "~"
+    window_id = "@2"
+    pane_id = "%2"
+    panes = ["%2"]
+    socket = "/tmp/am-none/sock"
+
+    [agents.worker-1-ci-codex]
+    host = "worker-1"
+    target = "ci:0"
+    session = "ci"
+    window = "codex"
+    role = "codex agent"
+    scope = "~"
+    stale = true
+
+    """
+
+    func mesh() throws -> Mesh {
+        let m = try Mesh()
+        m.socketPath = "/tmp/am-none/sock"
+        try Self.registry.write(toFile: m.home + "/.agents/registry.toml", atomically: true, encoding: .utf8)
+        return m
+    }
+
+    @Test("--help prints usage on stdout and exits 0; --version prints the version")
+    func helpAndVersion() throws {
+        let m = try mesh()
+        defer { m.close() }
+        let h = try m.notify(["--help"])
+        #expect(h.code == 0 && h.stderr == "" && h.stdout.hasPrefix("USAGE: notify-pane [-q] <address> <message…>\n"))
+        #expect(h.stdout.contains("5 typed but not submitted"))
+        let v = try m.notify(["--version"])
+        #expect(v.code == 0 && v.stdout == "notify-pane \(AgentMeshVersion.string)\n" && v.stderr == "")
+    }
+
+    @Test("usage errors: exit 1, one line on stderr", arguments: [
+        ([], "missing address (see --help)"),
+        (["testhost-dev-build"], "missing message for testhost-dev-build (give words, '-' for stdin, or --file <path>)"),
+        (["--bogus"], "unknown option '--bogus' (see --help)"),
+        (["testhost-dev-build", "--file"], "option --file needs a value"),
+    ])
+    func usageErrors(args: [String], message: String) throws {
+        let m = try mesh()
+        defer { m.close() }
+        let r = try m.notify(args)
+        #expect(r.code == 1 && r.stdout == "" && r.stderr == "notify-pane: error: \(message)\n")
+    }
+
+    @Test("--list prints addresses only; --long and --json describe them")
+    func listing() throws {
+        let m = try mesh()
+        defer { m.close() }
+        let plain = try m.notify(["--list"])
+        #expect(plain.code == 0 && plain.stderr == "")
+        #expect(plain.stdout == "testhost-dev-build\ntesthost-dev-test\nworker-1-ci-codex\n")
+        let long = try m.notify(["--list", "--long"])
+        #expect(long.stdout == """
+            testhost-dev-build  testhost  dev:0  claude-code agent  live
+            testhost-dev-test   testhost  dev:1  shell              live
+            worker-1-ci-codex   worker-1  ci:0   codex agent        stale
+
+            """)
+        let json = try m.notify(["--json"])
+        let parsed = try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [[String: Any]]
+        #expect(parsed?.count == 3)
+        #expect(parsed?[0]["pane_id"] as? String == "%1")
+        #expect(parsed?[2]["stale"] as? Bool == true)
+    }
+
+    @Test("--whoami: AGENT_NAME, else the window holding $TMUX_PANE (from local.toml), else the host alias")
+    func whoami() throws {
+        let m = try mesh()
+        defer { m.close() }
+        try FileManager.default.copyItem(atPath: m.home + "/.agents/registry.toml", toPath: m.home + "/.agents/local.toml")
+        #expect(try m.notify(["--whoami"], env: ["AGENT_NAME": "named"]).stdout == "named\n")
+        let inPane: [String: String?] = ["TMUX_PANE": "%4", "TMUX": "/tmp/am-none/sock,123,0"]
+        #expect(try m.notify(["--whoami"], env: inPane).stdout == "testhost-dev-build\n")
+        #expect(try m.notify(["--whoami"], env: [:]).stdout == "testhost\n")
+        // Speed: no tmux call when the pane is listed. Printed, not asserted.
+        let start = MonotonicClock.microseconds()
+        for _ in 0..<20 { _ = try m.notify(["--whoami"], env: inPane) }
+        print("whoami: \((MonotonicClock.microseconds() - start) / 20) µs per run (including the test's spawn)")
+    }
+
+    @Test("unknown address → exit 2 with the closest addresses")
+    func unknownAddress() throws {
+        let m = try mesh()
+        defer { m.close() }
+        var r = try m.notify(["testhost-dev-buld", "hi"])
+        #expect(r.code == 2 && r.stdout == "")
+        #expect(r.stderr == "notify-pane: error: unknown address 'testhost-dev-buld' (did you mean: testhost-dev-build, testhost-dev-test?); see --list\n")
+        r = try m.notify(["zzz", "hi"])
+        #expect(r.stderr == "notify-pane: error: unknown address 'zzz'; see --list\n")
+    }
+
+    @Test("a recipient on another host → exit 4, remote delivery not implemented yet")
+    func remote() throws {
+        let m = try mesh()
+        defer { m.close() }
+        let r = try m.notify(["worker-1-ci-codex", "hi"])
+        #expect(r.code == 4)
+        #expect(r.stderr == "notify-pane: error: worker-1-ci-codex: remote delivery not implemented yet (recipient is on host 'worker-1')\n")
+    }
+}
