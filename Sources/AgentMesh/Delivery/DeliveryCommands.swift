@@ -15,8 +15,14 @@ import Glibc
 ///   LF→CR translation never applies.
 /// - A mode (copy mode, view mode, choose-tree) is left with `copy-mode -q`, a command rather
 ///   than keys, so it cannot open a prompt and hang with a client attached.
-/// - Waits happen inside the tmux server (`run-shell -d <seconds>` with no command), so the
-///   enter delay and the settle before verification cost no extra client round trip.
+/// - The enter delay is waited inside the tmux server (`run-shell -d <seconds>` with no
+///   command: an empty command string would start `/bin/sh -c ''`), so it costs no extra
+///   client round trip.
+/// - The verification probe is a separate client call, not part of the send chain: commands
+///   of one chain run before tmux reads the program's echo (the probe would show the screen
+///   from before the send), and an in-server pause of even 1 ms (`run-shell -d 0.001`) cost
+///   3–4 ms here, more than a second client call (~2 ms), which by itself gives the program
+///   time to echo.
 public enum DeliveryCommands {
     /// `capture-pane -p -e -t T ; display-message -p -t T <PaneSnapshot.format>`.
     public static func probe(_ target: String) -> [[String]] {
@@ -36,14 +42,14 @@ public enum DeliveryCommands {
         ["paste-buffer", "-p", "-d", "-b", name, "-t", pane]
     }
 
-    /// A pause inside the server: `run-shell -d <s> ''` (no shell is started).
+    /// A pause inside the server: `run-shell -d <s>` (no command, so no shell is started).
     public static func wait(milliseconds ms: Int) -> [String] {
         let whole = ms / 1_000, frac = ms % 1_000
         let padded = String(repeating: "0", count: 3 - String(frac).count) + String(frac)
-        return ["run-shell", "-d", "\(whole).\(padded)", ""]
+        return ["run-shell", "-d", "\(whole).\(padded)"]
     }
 
-    /// Paste, wait the enter delay, Enter, let the program react, then probe: one client call.
+    /// Leave any mode, paste, wait the enter delay, Enter: one client call (text on stdin).
     public static func send(buffer: String, pane: String, enterDelayMilliseconds: Int, leavingMode: Bool) -> [[String]] {
         var chain: [[String]] = []
         if leavingMode { chain.append(leaveMode(pane)) }
@@ -51,8 +57,7 @@ public enum DeliveryCommands {
         chain.append(paste(buffer, into: pane))
         if enterDelayMilliseconds > 0 { chain.append(wait(milliseconds: enterDelayMilliseconds)) }
         chain.append(enter(pane))
-        chain.append(wait(milliseconds: 0))
-        return chain + probe(pane)
+        return chain
     }
 
     /// A buffer name no other sender uses: `agent-mesh-<pid>-<random>`.

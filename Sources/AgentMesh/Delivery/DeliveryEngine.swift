@@ -43,7 +43,7 @@ public struct DeliveryRequest: Sendable, Equatable {
 /// 3. A Claude Code dialog on screen gets Escape first (unless `skipDismiss`).
 /// 4. A human draft on the input line refuses the send (unless `force`).
 /// 5. One tmux call: leave any mode, load a uniquely named buffer from stdin, bracketed
-///    paste, wait the enter delay in the server, Enter, let the program react, probe.
+///    paste, wait the enter delay in the server, Enter. Then probe again (a second call).
 /// 6. Verify: the text's tail still on the input line → wait briefly, then ONE more Enter
 ///    (never the text), then `.notSubmitted` if it stays. Nothing echoed yet (a busy
 ///    program) → poll briefly, then `.queued`: the keys wait in the pty, which is not a failure.
@@ -128,8 +128,9 @@ public struct DeliveryEngine {
                                           enterDelayMilliseconds: delay, leavingMode: before.isInMode)
         let send = client.chained(chain, input: Array(r.text.utf8),
                                   timeoutMilliseconds: client.timeoutMilliseconds + delay)
+        if case .failure(let o) = checked(call(send)) { return o.with(dismissed, paneID) }
         var after: PaneSnapshot
-        switch snapshot(call(send), r, expectedPane: paneID) {
+        switch probe(client, paneID, r) {
         case .failure(let o): return o.with(dismissed, paneID)
         case .success(let s): after = s
         }
@@ -143,11 +144,14 @@ public struct DeliveryEngine {
         var after = first
         var deadline = MonotonicClock.milliseconds() + echoWaitMilliseconds
         // Nothing echoed yet: a busy program, or one slow to redraw.
+        var pause = 2
         while after.looksUnchanged(from: before) {
+            Trace.log("unchanged")
             if MonotonicClock.milliseconds() >= deadline {
                 return DeliveryOutcome(.queued, "not echoed yet: the program is busy; it reads the message when its prompt returns")
             }
-            MonotonicClock.sleep(milliseconds: 10)
+            MonotonicClock.sleep(milliseconds: pause)
+            pause = min(pause * 2, 20)
             guard case .success(let s) = probe(client, paneID, r) else { break }
             after = s
         }
@@ -156,7 +160,11 @@ public struct DeliveryEngine {
             MonotonicClock.sleep(milliseconds: 50)
             if case .success(let s) = probe(client, paneID, r) { after = s }
         }
-        guard InputLineAnalysis.isStillInInput(after, tail: tail) else { return DeliveryOutcome(.delivered) }
+        guard InputLineAnalysis.isStillInInput(after, tail: tail) else {
+            Trace.log("left the input line")
+            return DeliveryOutcome(.delivered)
+        }
+        Trace.log("still in the input line")
         deadline = MonotonicClock.milliseconds() + settleMilliseconds
         while MonotonicClock.milliseconds() < deadline {
             MonotonicClock.sleep(milliseconds: 25)
@@ -164,9 +172,7 @@ public struct DeliveryEngine {
             if !InputLineAnalysis.isStillInInput(s, tail: tail) { return DeliveryOutcome(.delivered) }
         }
         // One more Enter — never the text again.
-        let again = client.chained([DeliveryCommands.enter(paneID), DeliveryCommands.wait(milliseconds: 0)]
-                                   + DeliveryCommands.probe(paneID))
-        if case .failure(let o) = snapshot(call(again), r, expectedPane: paneID) { return o }
+        if case .failure(let o) = checked(call(client.command(DeliveryCommands.enter(paneID)))) { return o }
         deadline = MonotonicClock.milliseconds() + settleMilliseconds + 600
         repeat {
             guard case .success(let s) = probe(client, paneID, r) else { break }
@@ -188,29 +194,40 @@ public struct DeliveryEngine {
     }
 
     func probe(_ client: Tmux, _ target: String, _ r: DeliveryRequest) -> Probe {
-        snapshot(call(client.chained(DeliveryCommands.probe(target))), r,
+        Trace.log("probe \(target)")
+        defer { Trace.log("probe done") }
+        return snapshot(call(client.chained(DeliveryCommands.probe(target))), r,
                  expectedPane: target.hasPrefix("%") ? target : nil)
     }
 
     func call(_ command: Command) -> Result<ProcessResult, SystemError> {
+        Trace.log("tmux \(command.arguments.first(where: { !$0.hasPrefix("-") && !$0.hasPrefix("/") }) ?? "")")
         do { return .success(try ProcessRunner.run(command)) } catch { return .failure(error) }
     }
 
-    /// Checks a probe's result: the call worked, and the pane is the one we asked for.
-    func snapshot(_ result: Result<ProcessResult, SystemError>, _ r: DeliveryRequest, expectedPane: String?) -> Probe {
+    /// A tmux call's result, or the outcome its failure means: a missing pane, session or
+    /// server is `.targetGone`; anything else (deadline, spawn failure) is `.tmuxFailure`.
+    func checked(_ result: Result<ProcessResult, SystemError>) -> Result<ProcessResult, DeliveryOutcome> {
         let p: ProcessResult
         switch result {
         case .failure(let e): return .failure(DeliveryOutcome(.tmuxFailure, "cannot run tmux: \(e)"))
         case .success(let value): p = value
         }
-        if !p.isSuccess {
-            let failure = CommandFailed(p)
-            let text = p.stderrText
-            if !p.timedOut && (text.contains("can't find") || text.contains("no server running")
-                               || text.contains("error connecting to")) {
-                return .failure(DeliveryOutcome(.targetGone, "the recipient's window is gone (\(Self.firstLine(text)))"))
-            }
-            return .failure(DeliveryOutcome(.tmuxFailure, failure.description))
+        if p.isSuccess { return .success(p) }
+        let text = p.stderrText
+        if !p.timedOut && (text.contains("can't find") || text.contains("no server running")
+                           || text.contains("error connecting to")) {
+            return .failure(DeliveryOutcome(.targetGone, "the recipient's window is gone (\(Self.firstLine(text)))"))
+        }
+        return .failure(DeliveryOutcome(.tmuxFailure, CommandFailed(p).description))
+    }
+
+    /// Checks a probe's result: the call worked, and the pane is the one we asked for.
+    func snapshot(_ result: Result<ProcessResult, SystemError>, _ r: DeliveryRequest, expectedPane: String?) -> Probe {
+        let p: ProcessResult
+        switch checked(result) {
+        case .failure(let o): return .failure(o)
+        case .success(let value): p = value
         }
         guard let s = PaneSnapshot(probeOutput: p.stdoutText) else {
             return .failure(DeliveryOutcome(.tmuxFailure, "tmux printed an unreadable pane description"))
@@ -243,5 +260,18 @@ extension DeliveryOutcome {
         if copy.dismissedDialog == nil { copy.dismissedDialog = dialog }
         copy.paneID = pane
         return copy
+    }
+}
+
+/// `AGENT_MESH_TRACE=1`: one stderr line per delivery step with the elapsed time, for
+/// diagnosing a slow or stuck send in the field.
+enum Trace {
+    nonisolated(unsafe) static let isOn = Environment.get("AGENT_MESH_TRACE") == "1"
+    nonisolated(unsafe) static let start = MonotonicClock.microseconds()
+
+    static func log(_ message: @autoclosure () -> String) {
+        guard isOn else { return }
+        let us = MonotonicClock.microseconds() - start
+        Output.err("notify-pane: trace +\(us / 1_000).\(us % 1_000 / 100)ms \(message())\n")
     }
 }

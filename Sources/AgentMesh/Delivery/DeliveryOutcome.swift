@@ -67,3 +67,6 @@ public enum NotifyExitCode: Int32, Sendable {
         }
     }
 }
+
+/// Lets a failed step carry its outcome through `Result`.
+extension DeliveryOutcome: Error {}

@@ -16,12 +16,14 @@ public struct PaneSnapshot: Equatable, Sendable {
     public var height: Int
     /// `pane_current_command`: the program in the foreground (decides the enter delay).
     public var currentCommand: String
+    /// Lines scrolled into history: changes when output scrolls a full screen of look-alike rows.
+    public var historySize: Int
     public var rows: [ScreenLine]
 
     /// The display-message format; the fixed first field finds the line.
     public static let format = [
         "AMPROBE", "#{pane_id}", "#{window_id}", "#{window_index}", "#{pane_in_mode}", "#{cursor_x}",
-        "#{cursor_y}", "#{pane_dead}", "#{pane_width}", "#{pane_height}", "#{pane_current_command}",
+        "#{cursor_y}", "#{pane_dead}", "#{pane_width}", "#{pane_height}", "#{history_size}", "#{pane_current_command}",
     ].joined(separator: "\t")
 
     /// Parses the probe's stdout; nil when the identity line is missing or malformed.
@@ -29,20 +31,21 @@ public struct PaneSnapshot: Equatable, Sendable {
         var lines = text.split(separator: "\n", omittingEmptySubsequences: false)
         while let last = lines.last, last.isEmpty { lines.removeLast() }
         guard let index = lines.lastIndex(where: { $0.hasPrefix("AMPROBE\t") }) else { return nil }
-        let f = lines[index].split(separator: "\t", maxSplits: 10, omittingEmptySubsequences: false).map(String.init)
-        guard f.count == 11, let wi = Int(f[3]), let cx = Int(f[5]), let cy = Int(f[6]),
+        let f = lines[index].split(separator: "\t", maxSplits: 11, omittingEmptySubsequences: false).map(String.init)
+        guard f.count == 12, let history = Int(f[10]), let wi = Int(f[3]), let cx = Int(f[5]), let cy = Int(f[6]),
               let w = Int(f[8]), let h = Int(f[9]) else { return nil }
         paneID = f[1]; windowID = f[2]; windowIndex = wi; isInMode = f[4] == "1"
-        cursorX = cx; cursorY = cy; isDead = f[7] == "1"; width = w; height = h; currentCommand = f[10]
+        cursorX = cx; cursorY = cy; isDead = f[7] == "1"; width = w; height = h; historySize = history
+        currentCommand = f[11]
         rows = lines[..<index].map { ScreenLine(parsing: $0) }
     }
 
     public init(paneID: String, windowID: String = "@0", windowIndex: Int = 0, isInMode: Bool = false,
                 cursorX: Int, cursorY: Int, isDead: Bool = false, width: Int = 80, height: Int = 24,
-                currentCommand: String = "bash", rows: [ScreenLine]) {
+                currentCommand: String = "bash", historySize: Int = 0, rows: [ScreenLine]) {
         self.paneID = paneID; self.windowID = windowID; self.windowIndex = windowIndex
         self.isInMode = isInMode; self.cursorX = cursorX; self.cursorY = cursorY; self.isDead = isDead
-        self.width = width; self.height = height; self.currentCommand = currentCommand; self.rows = rows
+        self.width = width; self.height = height; self.currentCommand = currentCommand; self.historySize = historySize; self.rows = rows
     }
 
     /// The row the cursor is on (empty when the capture is shorter).
@@ -64,6 +67,7 @@ public struct PaneSnapshot: Equatable, Sendable {
 
     /// True when `other` shows the same screen and cursor (nothing was echoed yet).
     public func looksUnchanged(from other: PaneSnapshot) -> Bool {
-        cursorX == other.cursorX && cursorY == other.cursorY && plainRows == other.plainRows
+        cursorX == other.cursorX && cursorY == other.cursorY && historySize == other.historySize
+            && plainRows == other.plainRows
     }
 }

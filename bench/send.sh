@@ -1,0 +1,81 @@
+#!/usr/bin/env bash
+# Benchmarks notify-pane's local send against the floor of two bare tmux calls, in one run.
+#
+#   floor : tmux send-keys -t <pane> -l msg ; tmux send-keys -t <pane> Enter
+#   send  : notify-pane -q <addr> msg   (AGENT_MESH_ENTER_DELAY=0, to a `cat` pane; includes
+#           registry read, pane lock, probe, paste, Enter, verify)
+#   whoami: notify-pane --whoami        (inside a registered pane: no tmux call)
+#
+# Prints medians and ratios (targets: send <= 2x floor, whoami <= 5 ms); asserts nothing.
+# Uses hyperfine when installed (apt-get install hyperfine), else a timing loop.
+# Usage: bench/send.sh [runs]   (BIN=<folder with notify-pane>; default: .build-static/release,
+#        else .build/release, else .build/debug). For the numbers that matter build the
+#        statically linked release first (Swift runtime start-up 1.8 ms instead of ~5 ms):
+#        swift build -c release --static-swift-stdlib --build-path .build-static
+set -euo pipefail
+cd "$(dirname "$0")/.."
+RUNS=${1:-200}
+BIN=${BIN:-}
+if [ -z "$BIN" ]; then
+  for BIN in .build-static/release .build/release .build/debug; do
+    [ -x "$BIN/notify-pane" ] && break
+  done
+fi
+BIN=$(cd "$BIN" && pwd)
+[ -x "$BIN/notify-pane" ] || { echo "bench: no notify-pane in $BIN (swift build -c release)" >&2; exit 1; }
+command -v tmux >/dev/null || { echo "bench: tmux is not installed" >&2; exit 1; }
+
+SOCK_NAME="am-bench-$$"
+WORK=$(mktemp -d)
+export HOME="$WORK/home"
+mkdir -p "$HOME/.agents"
+echo benchhost > "$HOME/.agents/self.conf"
+cleanup() { tmux -L "$SOCK_NAME" kill-server 2>/dev/null || true; rm -rf "$WORK"; }
+trap cleanup EXIT
+unset TMUX TMUX_PANE AGENT_NAME FORCE_SEND SKIP_DISMISS
+
+tmux -L "$SOCK_NAME" -f /dev/null new-session -d -s bench -n catpane -x 200 -y 50 cat
+SOCKET=$(tmux -L "$SOCK_NAME" display-message -p '#{socket_path}')
+PANE=$(tmux -L "$SOCK_NAME" display-message -p -t '=bench:0' '#{pane_id}')
+TMUX_SOCKET="$SOCKET" "$BIN/agent-register-hook" on bench
+ADDR=$("$BIN/notify-pane" --list | head -1)
+[ -n "$ADDR" ] || { echo "bench: registration failed" >&2; exit 1; }
+
+export TMUX_SOCKET="$SOCKET" AGENT_MESH_ENTER_DELAY=0 AGENT_NAME=bench
+FLOOR="tmux -S $SOCKET send-keys -t $PANE -l msg; tmux -S $SOCKET send-keys -t $PANE Enter"
+SEND="$BIN/notify-pane -q $ADDR msg"
+WHOAMI="AGENT_NAME= TMUX_PANE=$PANE TMUX=$SOCKET,1,0 $BIN/notify-pane --whoami"
+
+# Sanity: one real send must be delivered.
+$SEND || { echo "bench: notify-pane failed (exit $?)" >&2; exit 1; }
+
+median_ms() {  # hyperfine JSON -> median in ms
+  python3 -c 'import json,sys; print("%.2f" % (json.load(open(sys.argv[1]))["results"][0]["median"]*1000))' "$1"
+}
+
+measure() {  # name command -> prints median ms
+  local name=$1 cmd=$2
+  if command -v hyperfine >/dev/null; then
+    hyperfine --style none --warmup 10 --runs "$RUNS" --export-json "$WORK/$name.json" "$cmd" >/dev/null 2>&1
+    median_ms "$WORK/$name.json"
+  else
+    local i t0 t1
+    for ((i = 0; i < RUNS; i++)); do
+      t0=$(date +%s%N); bash -c "$cmd" >/dev/null; t1=$(date +%s%N)
+      echo $(( (t1 - t0) / 1000 ))
+    done | sort -n | awk '{a[NR]=$1} END {printf "%.2f\n", a[int((NR+1)/2)]/1000}'
+  fi
+}
+
+echo "notify-pane bench: $RUNS runs each, binaries from $BIN, $(tmux -V), load $(cut -d' ' -f1-3 /proc/loadavg)"
+[ "$(command -v hyperfine)" ] && echo "(hyperfine, shell start-up subtracted)" || echo "(timing loop; includes a bash start-up per run)"
+FLOOR_MS=$(measure floor "$FLOOR")
+SEND_MS=$(measure send "$SEND")
+WHOAMI_MS=$(measure whoami "$WHOAMI")
+python3 - "$FLOOR_MS" "$SEND_MS" "$WHOAMI_MS" <<'PY'
+import sys
+floor, send, whoami = map(float, sys.argv[1:])
+print(f"floor  (send-keys -l msg; send-keys Enter): {floor:7.2f} ms")
+print(f"send   (notify-pane, enter delay 0, cat):   {send:7.2f} ms   ratio {send / floor:4.2f}x floor   (target <= 2x)")
+print(f"whoami (notify-pane --whoami):              {whoami:7.2f} ms   (target <= 5 ms)")
+PY
