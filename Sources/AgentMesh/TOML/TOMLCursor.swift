@@ -13,7 +13,14 @@ struct TOMLCursor {
     let bytes: [UInt8]
     var pos = 0
 
-    init(_ bytes: [UInt8]) { self.bytes = bytes }
+    /// Starts after a UTF-8 byte order mark if there is one (TOML allows it; it is not
+    /// content and not counted in columns).
+    init(_ bytes: [UInt8]) {
+        self.bytes = bytes
+        if bytes.starts(with: TOMLCursor.byteOrderMark) { pos = 3 }
+    }
+
+    static let byteOrderMark: [UInt8] = [0xEF, 0xBB, 0xBF]
 
     var isAtEnd: Bool { pos >= bytes.count }
 
@@ -37,7 +44,8 @@ struct TOMLCursor {
     /// Line and column (both 1-based, column in Unicode scalars) of a byte offset.
     func location(of offset: Int) -> (line: Int, column: Int) {
         var line = 1, column = 1
-        for i in 0..<min(offset, bytes.count) {
+        let first = bytes.starts(with: TOMLCursor.byteOrderMark) ? 3 : 0
+        for i in first..<max(first, min(offset, bytes.count)) {
             let b = bytes[i]
             if b == 0x0A {
                 line += 1; column = 1
