@@ -29,6 +29,8 @@ struct TOMLErrorTests {
         ("\"é\" = 1\n\"ü\" = { x = 1 }", "inline table", 2, 7),
         ("a = [1, [2.0]]", "float", 1, 10),
         ("\n\n[[fruit]]", "array of tables", 3, 1),
+        ("\"caf\u{E9}\" = 1\n\"cafe\u{301}\" = 2", "keys differing only in Unicode normalization", 2, 1),
+        ("[\"\u{E9}\"]\n[\"e\u{301}\".x]", "keys differing only in Unicode normalization", 2, 2),
     ])
     func unsupported(text: String, feature: String, line: Int, column: Int) throws {
         let e = try #require(error(text))

@@ -3,12 +3,12 @@ import Foundation
 
 /// toml-test's tagged JSON shape (`{"type":"string","value":"…"}`, arrays as arrays, tables as
 /// objects), used to compare our decoding with the corpus and with Python's `tomllib`.
-/// Strings are compared as UTF-8 bytes: Swift's `String ==` would equate canonically
+/// Strings and keys are compared as UTF-8 bytes: Swift's `String ==` would equate canonically
 /// equivalent but different scalar sequences.
 indirect enum Tagged: Equatable, CustomStringConvertible {
     case scalar(type: String, value: [UInt8])
     case array([Tagged])
-    case table([String: Tagged])
+    case table([[UInt8]: Tagged])
 
     /// Our decoding in tagged form. Integers are normalised through `Int64` so `"+1"` and `"1"`
     /// compare equal.
@@ -23,8 +23,8 @@ indirect enum Tagged: Equatable, CustomStringConvertible {
     }
 
     init(_ table: TOMLTable) {
-        var out: [String: Tagged] = [:]
-        for (k, v) in table.entries { out[k] = Tagged(v) }
+        var out: [[UInt8]: Tagged] = [:]
+        for (k, v) in table.entries { out[Array(k.utf8)] = Tagged(v) }
         self = .table(out)
     }
 
@@ -44,10 +44,10 @@ indirect enum Tagged: Equatable, CustomStringConvertible {
                 self = .scalar(type: type, value: bytes)
                 return
             }
-            var out: [String: Tagged] = [:]
+            var out: [[UInt8]: Tagged] = [:]
             for (k, v) in object {
                 guard let t = Tagged(json: v) else { return nil }
-                out[k] = t
+                out[Array(k.utf8)] = t
             }
             self = .table(out)
         } else {
@@ -66,7 +66,8 @@ indirect enum Tagged: Equatable, CustomStringConvertible {
         case .scalar(let type, let value): return "\(type):\(String(decoding: value, as: UTF8.self).debugDescription)"
         case .array(let a): return "[" + a.map(\.description).joined(separator: ", ") + "]"
         case .table(let t):
-            return "{" + t.keys.sorted().map { "\($0.debugDescription): \(t[$0]!)" }.joined(separator: ", ") + "}"
+            let keys = t.keys.map { String(decoding: $0, as: UTF8.self) }.sorted()
+            return "{" + keys.map { "\($0.debugDescription): \(t[Array($0.utf8)]!)" }.joined(separator: ", ") + "}"
         }
     }
 }

@@ -64,7 +64,7 @@ struct TOMLDocumentParser {
         section += 1
         var node = root
         for (i, key) in path.enumerated() {
-            switch node.children[key] {
+            switch try child(of: node, key, keyStart: keyStart) {
             case .value?:
                 throw cursor.invalid("key \(TOML.quoteKey(key)) is already a value", at: keyStart)
             case .table(let child)?:
@@ -95,7 +95,7 @@ struct TOMLDocumentParser {
         let value = try parseValue()
         var node = current
         for key in path.dropLast() {
-            switch node.children[key] {
+            switch try child(of: node, key, keyStart: keyStart) {
             case .value?:
                 throw cursor.invalid("key \(TOML.quoteKey(key)) is already a value", at: keyStart)
             case .table(let child)?:
@@ -112,7 +112,7 @@ struct TOMLDocumentParser {
             }
         }
         let last = path[path.count - 1]
-        if node.children[last] != nil {
+        if try child(of: node, last, keyStart: keyStart) != nil {
             throw cursor.invalid("duplicate key \(TOMLDocumentParser.dotted(path))", at: keyStart)
         }
         TOMLDocumentParser.insert(.value(value), last, into: node)
@@ -154,6 +154,17 @@ struct TOMLDocumentParser {
     }
 
     // MARK: - Tree helpers
+
+    /// The child named `key`. Swift compares strings by canonical equivalence but TOML keys
+    /// are compared scalar by scalar, so `"é"` and `"e\u{301}"` are two keys in TOML and one
+    /// in `TOMLTable`: such a document is valid but unrepresentable, hence unsupported.
+    private func child(of node: Node, _ key: String, keyStart: Int) throws(TOMLError) -> Child? {
+        guard let found = node.children[key] else { return nil }
+        if let spelled = node.keys.first(where: { $0 == key }), !spelled.utf8.elementsEqual(key.utf8) {
+            throw cursor.unsupported("keys differing only in Unicode normalization", at: keyStart)
+        }
+        return found
+    }
 
     private static func insert(_ child: Child, _ key: String, into node: Node) {
         node.keys.append(key)
