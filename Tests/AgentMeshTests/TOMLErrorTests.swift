@@ -87,6 +87,20 @@ struct TOMLErrorTests {
         #expect(e.line == 1 && e.column == 6)
     }
 
+    @Test("nesting beyond 128 levels is unsupported, not a stack overflow")
+    func depthLimit() throws {
+        let okArray = String(repeating: "[", count: 128) + String(repeating: "]", count: 128)
+        _ = try TOML.parse("a = " + okArray)
+        let deepArray = try #require(error("a = " + String(repeating: "[", count: 100_000)))
+        #expect(deepArray.isUnsupported && deepArray.column == 133, "\(deepArray)")
+        let path = Array(repeating: "k", count: 129).joined(separator: ".")
+        let deepHeader = try #require(error("[" + path + "]"))
+        #expect(deepHeader.isUnsupported && deepHeader.column == 2, "\(deepHeader)")
+        let deepKey = try #require(error("[" + Array(repeating: "k", count: 100).joined(separator: ".") + "]\n"
+                                         + Array(repeating: "k", count: 29).joined(separator: ".") + " = 1"))
+        #expect(deepKey.isUnsupported && deepKey.line == 2 && deepKey.column == 1, "\(deepKey)")
+    }
+
     @Test("positions: 1-based lines, columns in Unicode scalars, the offending spot")
     func positions() throws {
         let dup = try #require(error("a = 1\n\n  a = 2"))

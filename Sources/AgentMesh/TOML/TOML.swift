@@ -3,7 +3,9 @@
 /// Reading (policy):
 /// - Everything TOML 1.0 calls valid either decodes exactly or is rejected with
 ///   `isUnsupported == true`: floats (also `inf`/`nan`), dates and times, inline tables and
-///   arrays of tables. Those are never decoded approximately.
+///   arrays of tables, nesting deeper than 128 levels, and keys that differ only in Unicode
+///   normalization (`TOMLTable`'s `String` keys cannot tell them apart). Never decoded
+///   approximately.
 /// - Everything TOML 1.0 calls invalid is rejected (`isUnsupported == false` unless an
 ///   unsupported feature came first in the file).
 /// - Errors carry a 1-based line and a 1-based column counted in Unicode scalars.

@@ -9,11 +9,15 @@
 /// - Values never become tables: `a = 1` then `[a]` or `a.b = 2` is invalid.
 /// - Parsing stops at the first problem; an unsupported feature is reported where its value or
 ///   header starts, before anything after it is looked at.
+/// - Nesting (tables within tables, arrays within arrays) deeper than `maxDepth` is reported as
+///   unsupported, so a hostile file cannot overflow the stack of any recursive consumer.
 struct TOMLDocumentParser {
     /// A table under construction, with what the rules above need to know about it.
     final class Node {
         var keys: [String] = []
         var children: [String: Child] = [:]
+        /// Each key exactly as first written (see `child(of:_:keyStart:)`).
+        var spelling: [String: String] = [:]
         var definedByHeader = false
         /// The section in which dotted keys created or extended it; nil if never.
         var dottedSection: Int?
@@ -28,6 +32,9 @@ struct TOMLDocumentParser {
     let root = Node()
     var current: Node
     var section = 0
+    /// How many tables deep the current section's table is.
+    var currentDepth = 0
+    static let maxDepth = 128
 
     init(bytes: [UInt8]) {
         cursor = TOMLCursor(bytes)
@@ -61,7 +68,9 @@ struct TOMLDocumentParser {
         cursor.skipWhitespace()
         guard cursor.peek() == UInt8(ascii: "]") else { throw cursor.invalid("expected ] after table name") }
         cursor.pos += 1
+        if path.count > TOMLDocumentParser.maxDepth { throw tooDeep(at: keyStart) }
         section += 1
+        currentDepth = path.count
         var node = root
         for (i, key) in path.enumerated() {
             switch try child(of: node, key, keyStart: keyStart) {
@@ -92,7 +101,8 @@ struct TOMLDocumentParser {
         guard cursor.peek() == UInt8(ascii: "=") else { throw cursor.invalid("expected = after key") }
         cursor.pos += 1
         cursor.skipWhitespace()
-        let value = try parseValue()
+        if currentDepth + path.count > TOMLDocumentParser.maxDepth { throw tooDeep(at: keyStart) }
+        let value = try parseValue(depth: 1)
         var node = current
         for key in path.dropLast() {
             switch try child(of: node, key, keyStart: keyStart) {
@@ -120,12 +130,13 @@ struct TOMLDocumentParser {
 
     // MARK: - Values
 
-    private mutating func parseValue() throws(TOMLError) -> TOMLValue {
+    private mutating func parseValue(depth: Int) throws(TOMLError) -> TOMLValue {
         switch cursor.peek() {
         case UInt8(ascii: "\""), UInt8(ascii: "'"):
             return .string(try cursor.parseString())
         case UInt8(ascii: "["):
-            return try parseArray()
+            if depth > TOMLDocumentParser.maxDepth { throw tooDeep(at: cursor.pos) }
+            return try parseArray(depth: depth)
         case UInt8(ascii: "{"):
             throw cursor.unsupported("inline table", at: cursor.pos)
         default:
@@ -135,14 +146,14 @@ struct TOMLDocumentParser {
 
     /// `[ v, v, ]` over any number of lines, comments allowed between elements; element types
     /// may be mixed (TOML 1.0).
-    private mutating func parseArray() throws(TOMLError) -> TOMLValue {
+    private mutating func parseArray(depth: Int) throws(TOMLError) -> TOMLValue {
         cursor.pos += 1
         var elements: [TOMLValue] = []
         while true {
             try cursor.skipWhitespaceCommentsAndNewlines()
             if cursor.peek() == UInt8(ascii: "]") { cursor.pos += 1; return .array(elements) }
             if cursor.isAtEnd { throw cursor.invalid("unterminated array") }
-            elements.append(try parseValue())
+            elements.append(try parseValue(depth: depth + 1))
             try cursor.skipWhitespaceCommentsAndNewlines()
             switch cursor.peek() {
             case UInt8(ascii: ","): cursor.pos += 1
@@ -160,14 +171,19 @@ struct TOMLDocumentParser {
     /// in `TOMLTable`: such a document is valid but unrepresentable, hence unsupported.
     private func child(of node: Node, _ key: String, keyStart: Int) throws(TOMLError) -> Child? {
         guard let found = node.children[key] else { return nil }
-        if let spelled = node.keys.first(where: { $0 == key }), !spelled.utf8.elementsEqual(key.utf8) {
+        if let spelled = node.spelling[key], !spelled.utf8.elementsEqual(key.utf8) {
             throw cursor.unsupported("keys differing only in Unicode normalization", at: keyStart)
         }
         return found
     }
 
+    private func tooDeep(at offset: Int) -> TOMLError {
+        cursor.unsupported("nesting deeper than \(TOMLDocumentParser.maxDepth) levels", at: offset)
+    }
+
     private static func insert(_ child: Child, _ key: String, into node: Node) {
         node.keys.append(key)
+        node.spelling[key] = key
         node.children[key] = child
     }
 
