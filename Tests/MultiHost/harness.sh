@@ -48,6 +48,9 @@ readonly RUN_SSHD_MARKER=/run/sshd/.amh-harness-created
 
 SCRIPT_PATH=$(readlink -f "${BASH_SOURCE[0]}")
 
+# Facts about one host, filled in by load_host.
+H_name='' H_ip='' H_user='' H_uid='' H_gid='' H_home='' H_sshd_pid='' H_netns='' H_hostdir=''
+
 # ---------------------------------------------------------------- helpers --
 
 die() { echo "harness: error: $*" >&2; exit 1; }
@@ -114,10 +117,11 @@ load_host() {
 
 # Is $1 still the sshd we started for host dir $2? (guards against pid reuse)
 sshd_alive() {
-    local pid=$1 cmdline
-    [[ -n $pid && -r /proc/$pid/cmdline ]] || return 1
-    cmdline=$(tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null) || return 1
-    [[ $cmdline == *"$2/sshd_config"* ]]
+    local pid=$1
+    local -a argv=()
+    [[ -n $pid ]] || return 1
+    mapfile -d '' -t argv 2>/dev/null <"/proc/$pid/cmdline" || return 1
+    [[ "${argv[*]-}" == *"$2/sshd_config"* ]]
 }
 
 # Run "$@" as host $1's user inside that host's namespaces (net, uts, mnt),
@@ -144,24 +148,32 @@ harness_users() {
 # config under $AMH_ROOT (covers an sshd whose netns name is already gone).
 harness_pids() {
     local -A ns_inodes=() uids=()
-    local ns ino entry pid link uid state cmdline
+    local ns ino entry pid link uid state key val rest
+    local -a argv
     while read -r ns _; do
         [[ $ns == "$NS_PREFIX"* ]] || continue
         ino=$(stat -L -c %i "/run/netns/$ns" 2>/dev/null) && ns_inodes["net:[$ino]"]=1
     done < <(ip netns list 2>/dev/null)
     while IFS=: read -r _ uid; do uids[$uid]=1; done < <(harness_users)
+    # Builtins only in this loop: it runs over every process on the machine.
     for entry in /proc/[0-9]*; do
         pid=${entry#/proc/}
         [[ $pid == "$$" || $pid == "$BASHPID" ]] && continue
+        state='' uid=''
+        while read -r key val rest; do
+            case "$key" in
+                State:) state=$val ;;
+                Uid:) uid=$val; break ;;
+            esac
+        done 2>/dev/null <"$entry/status" || continue
         # Zombies are already dead; they only wait for PID 1 to reap them.
-        state=$(awk '/^State:/ { print $2 }' "$entry/status" 2>/dev/null) || continue
         [[ -z $state || $state == Z ]] && continue
+        if [[ -n ${uids[$uid]-} ]]; then echo "$pid"; continue; fi
         link=$(readlink "$entry/ns/net" 2>/dev/null) || link=
         if [[ -n $link && -n ${ns_inodes[$link]-} ]]; then echo "$pid"; continue; fi
-        uid=$(awk '/^Uid:/ { print $2 }' "$entry/status" 2>/dev/null) || uid=
-        if [[ -n $uid && -n ${uids[$uid]-} ]]; then echo "$pid"; continue; fi
-        cmdline=$(tr '\0' ' ' <"$entry/cmdline" 2>/dev/null) || cmdline=
-        [[ $cmdline == *sshd*"$AMH_ROOT/hosts/"* ]] && echo "$pid"
+        argv=()
+        mapfile -d '' -t argv <"$entry/cmdline" 2>/dev/null || continue
+        [[ "${argv[*]-}" == *sshd*"$AMH_ROOT/hosts/"* ]] && echo "$pid"
     done
     return 0
 }
@@ -179,7 +191,7 @@ teardown_all() {
         # shellcheck disable=SC2086  # word splitting of the pid list is intended
         kill -KILL $pids 2>/dev/null || true
         if ((SECONDS >= deadline)); then
-            warn "processes still alive after SIGKILL: $(echo $pids)"
+            warn "processes still alive after SIGKILL: $(tr '\n' ' ' <<<"$pids")"
             break
         fi
         sleep 0.05
@@ -220,10 +232,10 @@ setup_host_parallel() {
     ip -n "$BR_NS" link set "br-$host" master "$BR_DEV"
     ip -n "$BR_NS" link set "br-$host" up
 
-    mkdir -p -m 0700 "$hd"
+    mkdir -m 0700 "$hd"
     ssh-keygen -q -t ed25519 -N '' -C "sshd@$host" -f "$hd/ssh_host_ed25519_key"
 
-    mkdir -p -m 0700 "$home/.ssh"
+    mkdir -m 0700 "$home" "$home/.ssh"
     ssh-keygen -q -t ed25519 -N '' -C "$user@$host" -f "$home/.ssh/id_ed25519"
     cat >"$hd/sshd_config" <<EOF
 # sshd for harness host $host (user $user)
@@ -262,6 +274,7 @@ start_sshd() {
     # namespace is private so the /tmp tmpfs stays invisible outside.
     # stdio goes to the log so callers capturing our output never wait on
     # sshd; fd 9 (the harness lock) is closed for the same reason.
+    # shellcheck disable=SC2016  # $1/$2 expand in the inner sh
     setsid nsenter --net="/run/netns/$ns" -- \
         unshare --uts --mount --propagation private -- \
         sh -c 'hostname "$1" && mount -t tmpfs -o mode=1777,size=256m amh-tmp /tmp && exec /usr/sbin/sshd -D -f "$2/sshd_config" -E "$2/sshd.log"' \
@@ -288,8 +301,9 @@ cmd_up() {
     local i host user pid home hd ip uid gid
     for ((i = 1; i <= n; i++)); do hosts+=("h$i"); done
 
-    mkdir -p -m 0755 "$AMH_ROOT" "$AMH_ROOT/home" "$AMH_ROOT/hosts"
-    mkdir -p -m 0700 "$AMH_STATE" "$AMH_STATE/hosts"
+    mkdir -p "$(dirname -- "$AMH_ROOT")" "$(dirname -- "$AMH_STATE")"
+    mkdir -m 0755 "$AMH_ROOT" "$AMH_ROOT/home" "$AMH_ROOT/hosts"
+    mkdir -m 0700 "$AMH_STATE" "$AMH_STATE/hosts"
     # sshd refuses to start without its privilege separation directory.
     if [[ ! -d /run/sshd ]]; then
         mkdir -m 0755 /run/sshd && : >"$RUN_SSHD_MARKER"
@@ -404,18 +418,16 @@ $(tail -n 20 "$H_hostdir/sshd.log" 2>/dev/null)"
     done
 }
 
-# End-to-end check: h1 reaches every host and every host reaches h1 over ssh
-# (exercises keys, known_hosts, config, sshd and the bridge).
+# End-to-end check over a ring h1 -> h2 -> ... -> hN -> h1: every sshd
+# accepts a login and every host's client config/keys/known_hosts work,
+# with only N connections (ssh handshakes dominate `up` time).
 verify_mesh() {
-    local -a jobs=() what=()
-    local first=$1 host i
-    for host in "$@"; do
-        (run_as_host "$first" ssh -o ConnectTimeout=10 "$host" true </dev/null >/dev/null 2>&1) 9<&- &
-        jobs+=("$!"); what+=("$first -> $host")
-        if [[ $host != "$first" ]]; then
-            (run_as_host "$host" ssh -o ConnectTimeout=10 "$first" true </dev/null >/dev/null 2>&1) 9<&- &
-            jobs+=("$!"); what+=("$host -> $first")
-        fi
+    local -a hosts=("$@") jobs=() what=()
+    local i from to
+    for i in "${!hosts[@]}"; do
+        from=${hosts[$i]}; to=${hosts[$(((i + 1) % ${#hosts[@]}))]}
+        (run_as_host "$from" ssh -o ConnectTimeout=10 "$to" true </dev/null >/dev/null 2>&1) 9<&- &
+        jobs+=("$!"); what+=("$from->$to")
     done
     local failed=()
     for i in "${!jobs[@]}"; do
@@ -423,9 +435,9 @@ verify_mesh() {
     done
     if ((${#failed[@]})); then
         # Re-run one failing connection verbosely for the error message.
-        local a=${failed[0]%% *} b=${failed[0]##* }
-        die "ssh failed for: ${failed[*]}
-$( (run_as_host "$a" ssh -v -o ConnectTimeout=5 "$b" true </dev/null) 2>&1 | tail -n 15)"
+        from=${failed[0]%%->*}; to=${failed[0]##*->}
+        die "ssh check failed for: ${failed[*]}
+$( (run_as_host "$from" ssh -v -o ConnectTimeout=5 "$to" true </dev/null) 2>&1 | tail -n 15)"
     fi
 }
 
