@@ -1,0 +1,34 @@
+# Shared helpers for the benchmark scripts (sourced). Requires hyperfine and python3.
+set -euo pipefail
+BENCH_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+BIN=${AGENT_MESH_BIN:-$BENCH_ROOT/.build/release}
+RUNS=${RUNS:-200}
+
+need_hyperfine() {
+  command -v hyperfine >/dev/null || { echo "hyperfine is required: apt-get install hyperfine" >&2; exit 1; }
+}
+
+build_release() {
+  if [ -z "${AGENT_MESH_BIN:-}" ]; then (cd "$BENCH_ROOT" && swift build -c release >/dev/null); fi
+}
+
+# median_ms <name> [--prepare CMD] <command…> : the median in milliseconds, measured by
+# hyperfine without an intermediate shell (-N), so the floor and our tools pay the same.
+median_ms() {
+  local name=$1; shift
+  local prepare=()
+  if [ "${1:-}" = --prepare ]; then prepare=(--prepare "$2"); shift 2; fi
+  local cmd; cmd=$(python3 -c 'import shlex,sys; print(shlex.join(sys.argv[1:]))' "$@")
+  local json; json=$(mktemp)
+  if ! hyperfine -N --warmup 20 --runs "$RUNS" "${prepare[@]}" --export-json "$json" "$cmd" >/dev/null 2>"$json.err"; then
+    echo "hyperfine failed for $name:" >&2; cat "$json.err" >&2; rm -f "$json" "$json.err"; return 1
+  fi
+  rm -f "$json.err"
+  python3 -c 'import json,sys; print("%.3f" % (json.load(open(sys.argv[1]))["results"][0]["median"]*1000))' "$json"
+  rm -f "$json"
+}
+
+# ratio <a> <b> : a / b with two decimals.
+ratio() { python3 -c 'import sys; print("%.2f" % (float(sys.argv[1]) / float(sys.argv[2])))' "$1" "$2"; }
+
+row() { printf '%-58s %10s ms  %s\n' "$1" "$2" "${3:-}"; }

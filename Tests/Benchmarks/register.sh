@@ -1,0 +1,39 @@
+#!/usr/bin/env bash
+# Benchmark: agent-register-hook for a 10-window session against the floor of the tmux query
+# it needs (one `list-panes -a`), measured in the same run; and cold start (--help) of each
+# executable. Usage: Tests/Benchmarks/register.sh   (RUNS=n to change the sample size)
+source "$(dirname "$0")/lib.sh"
+need_hyperfine
+build_release
+
+work=$(mktemp -d /tmp/am-bench-XXXXXX)
+sock_name=am-bench-$$
+socket=/tmp/tmux-$(id -u)/$sock_name
+cleanup() { tmux -L "$sock_name" kill-server 2>/dev/null || true; rm -rf "$work"; }
+trap cleanup EXIT
+mkdir -p "$work/.agents"; echo bench > "$work/.agents/self.conf"
+tmux -L "$sock_name" -f /dev/null new-session -d -s bench -n w0
+for i in $(seq 1 9); do tmux -L "$sock_name" new-window -d -t '=bench:' -n "w$i"; done
+export HOME=$work TMUX_SOCKET=$socket
+unset TMUX TMUX_PANE
+"$BIN/agent-register-hook" on bench
+
+fmt=$(python3 - <<'PY'
+fields = ["session_name","window_index","window_name","window_id","pane_id","pane_active",
+          "pane_current_command","pane_current_path","@agent-role","@agent-scope","@agent-enter-delay","socket_path"]
+print("\x1eabcR" + "\x1eabcF".join("#{%s}" % f for f in fields))
+PY
+)
+echo "agent-register-hook, 10-window session, tmux $(tmux -V | cut -d' ' -f2), $(nproc) cores, $RUNS runs each"
+floor=$(median_ms floor tmux -S "$socket" list-panes -a -F "$fmt")
+row "floor: tmux list-panes -a (the one query the hook makes)" "$floor"
+same=$(median_ms same "$BIN/agent-register-hook" on bench)
+row "agent-register-hook on bench (nothing changed)" "$same" "$(ratio "$same" "$floor")x floor"
+changed=$(median_ms changed --prepare "rm -f $work/.agents/local.toml" "$BIN/agent-register-hook" on bench)
+row "agent-register-hook on bench (slice rewritten + registry)" "$changed" "$(ratio "$changed" "$floor")x floor"
+echo "tmux client calls per hook run: 1 (list-panes -a for the whole server)"
+echo
+echo "cold start (--help), release build"
+for b in notify-pane agent-register-hook agent-discover; do
+  row "$b --help" "$(median_ms "$b" "$BIN/$b" --help)"
+done
