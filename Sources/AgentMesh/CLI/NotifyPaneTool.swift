@@ -41,6 +41,7 @@ public enum NotifyPaneTool {
       AGENT_MESH_ENTER_DELAY   seconds between paste and Enter (default: 0 for shells,
                                the agent's enter_delay, else 0.15)
       TMUX_SOCKET, TMUX_BIN    tmux server socket and binary
+      AGENT_MESH_TRACE=1       print each delivery step's timing on stderr
 
     EXIT CODES:
       0 delivered   1 usage or unreadable file   2 unknown address or window gone
