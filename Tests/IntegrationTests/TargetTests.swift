@@ -121,3 +121,30 @@ struct TargetTests {
         #expect(maskTime(String(decoding: mesh.waitForFile(out), as: UTF8.self)) == "[from testhost @ TIME] deploy v1.2 done; -- ok\r")
     }
 }
+
+@Suite("notify-pane with a bash-tool registry", .serialized)
+struct BashToolRegistryTests {
+    @Test("an entry without pane or window ids is reached through =session:index, and the engine re-sanitises")
+    func windowTarget() throws {
+        guard Package.require() else { return }
+        let mesh = try Mesh()
+        defer { mesh.close() }
+        let out = mesh.file("old.bytes")
+        let pane = try mesh.window(session: "old", name: "main", "python3 \(Package.fixture("raw_recorder.py")) \(out)")
+        try mesh.waitFor(pane, "rec>")
+        let entry = "[agents.testhost-old-main]\nhost = \"testhost\"\ntarget = \"old:0\"\nsession = \"old\"\n"
+            + "window = \"main\"\nrole = \"\"\nscope = \"\"\n"
+        try entry.write(toFile: mesh.home + "/.agents/registry.toml", atomically: true, encoding: .utf8)
+        let r = try mesh.notify(["testhost-old-main", "old; style"], env: ["AGENT_NAME": "tester", "AGENT_MESH_ENTER_DELAY": "0"])
+        #expect(r.code == 0, "\(r)")
+        #expect(r.stdout == "→ testhost-old-main (testhost[old:0]): old; style\n")
+        #expect(maskTime(String(decoding: mesh.waitForFile(out), as: UTF8.self)) == "[from tester @ TIME] old; style\r")
+        // The engine itself never types a line break or raw control byte, whoever calls it.
+        let engine = DeliveryEngine(paths: MeshPaths(home: mesh.home), tmux: Tmux(binary: "tmux", socketPath: mesh.socketPath))
+        let outcome = engine.deliver(DeliveryRequest(socket: mesh.socketPath, paneID: pane, windowID: nil, session: "old",
+                                                     windowIndex: 0, text: "a\nb\u{1b}", enterDelayMilliseconds: 0))
+        #expect(outcome.status == .delivered, "\(outcome)")
+        MonotonicClock.sleep(milliseconds: 100)
+        #expect(maskTime(String(decoding: mesh.waitForFile(out), as: UTF8.self)) == "[from tester @ TIME] old; style\ra^Jb^[\r")
+    }
+}

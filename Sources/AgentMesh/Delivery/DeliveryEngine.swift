@@ -69,7 +69,10 @@ public struct DeliveryEngine {
         return outcome
     }
 
-    func run(_ r: DeliveryRequest) -> DeliveryOutcome {
+    func run(_ request: DeliveryRequest) -> DeliveryOutcome {
+        // Whatever a caller passes, nothing raw reaches the pane (idempotent on composed lines).
+        var r = request
+        r.text = TextSanitizer.oneLine(request.text)
         let client = tmux.on(socket: r.socket)
         var target = r.paneID ?? ""
         if target.isEmpty {
