@@ -129,3 +129,46 @@ struct CommandLineTests {
         #expect(r.stderr == "notify-pane: error: worker-1-ci-codex: remote delivery not implemented yet (recipient is on host 'worker-1')\n")
     }
 }
+
+@Suite("notify-pane transport failures")
+struct TransportFailureTests {
+    func mesh() throws -> Mesh {
+        let m = try Mesh()
+        m.socketPath = "/tmp/am-none/sock"
+        try CommandLineTests.registry.write(toFile: m.home + "/.agents/registry.toml", atomically: true, encoding: .utf8)
+        return m
+    }
+
+    @Test("tmux missing or failing → exit 4; the server gone → exit 2 (window gone)")
+    func tmuxFailures() throws {
+        let m = try mesh()
+        defer { m.close() }
+        var r = try m.notify(["testhost-dev-build", "hi"], env: ["AGENT_NAME": "t", "TMUX_BIN": "/nonexistent/tmux"])
+        #expect(r.code == 4)
+        #expect(r.stderr == "notify-pane: error: testhost-dev-build: cannot run tmux: spawn /nonexistent/tmux: No such file or directory\n")
+        r = try m.notify(["testhost-dev-build", "hi"], env: ["AGENT_NAME": "t", "TMUX_BIN": "/bin/false"])
+        #expect(r.code == 4)
+        #expect(r.stderr == "notify-pane: error: testhost-dev-build: false capture-pane: exit 1\n")
+        guard Package.require() else { return }
+        r = try m.notify(["testhost-dev-build", "hi"])
+        #expect(r.code == 2)
+        #expect(r.stderr == "notify-pane: error: testhost-dev-build: the recipient's window is gone (error connecting to /tmp/am-none/sock (No such file or directory))\n")
+        let log = try String(contentsOfFile: m.home + "/.agents/log/notify.log", encoding: .utf8)
+        #expect(log.split(separator: "\n").map { $0.contains("status=tmux-failure") } == [true, true, false])
+    }
+
+    @Test("a pane lock held past the deadline → tmux failure (exit 4), nothing typed")
+    func lockTimeout() throws {
+        let m = try mesh()
+        defer { m.close() }
+        let paths = MeshPaths(home: m.home)
+        let held = try PaneLock.acquire(paths: paths, socket: "/tmp/am-none/sock", paneID: "%1")
+        defer { held.unlock() }
+        var engine = DeliveryEngine(paths: paths, tmux: Tmux(binary: "/bin/false", socketPath: "/tmp/am-none/sock"))
+        engine.lockTimeoutMilliseconds = 100
+        let o = engine.deliver(DeliveryRequest(socket: "/tmp/am-none/sock", paneID: "%1", windowID: "@1", session: "dev",
+                                               windowIndex: 0, text: "hi"))
+        #expect(o.status == .tmuxFailure && o.exitCode == 4)
+        #expect(o.detail.hasPrefix("pane %1 is busy: could not take its delivery lock"))
+    }
+}

@@ -175,6 +175,7 @@ public struct DeliveryEngine {
             if !InputLineAnalysis.isStillInInput(s, tail: tail) { return DeliveryOutcome(.delivered) }
         }
         // One more Enter — never the text again.
+        Trace.log("second Enter")
         if case .failure(let o) = checked(call(client.command(DeliveryCommands.enter(paneID)))) { return o }
         deadline = MonotonicClock.milliseconds() + settleMilliseconds + 600
         repeat {
@@ -222,7 +223,18 @@ public struct DeliveryEngine {
                            || text.contains("error connecting to")) {
             return .failure(DeliveryOutcome(.targetGone, "the recipient's window is gone (\(Self.firstLine(text)))"))
         }
-        return .failure(DeliveryOutcome(.tmuxFailure, CommandFailed(p).description))
+        return .failure(DeliveryOutcome(.tmuxFailure, Self.describe(p)))
+    }
+
+    /// `tmux <command>: <first stderr line, or how it ended>` (the socket option skipped).
+    static func describe(_ p: ProcessResult) -> String {
+        var args = p.command.arguments[...]
+        if args.first == "-S" || args.first == "-L" { args = args.dropFirst(2) }
+        let name = FileSystem.baseName(p.command.executable)
+        let what = "\(name) \(args.first ?? "")"
+        if p.timedOut { return "\(what) timed out after \(p.command.timeoutMilliseconds) ms" }
+        let line = firstLine(p.stderrText)
+        return "\(what): \(line.isEmpty ? p.status.description : line)"
     }
 
     /// Checks a probe's result: the call worked, and the pane is the one we asked for.
