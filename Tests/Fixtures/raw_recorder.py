@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Raw byte recorder: proves exactly which bytes reached the pane's program.
 
-Usage: raw_recorder.py OUTFILE [--ignore-enter] [--ghost]
+Usage: raw_recorder.py OUTFILE [--ignore-enter] [--ghost] [--busy SECONDS]
 
 Puts the terminal in raw mode (no echo, no line editing, no signals), appends every byte it
 reads to OUTFILE (unbuffered, as read), and draws a simple prompt `rec> ` so a sender's
@@ -9,10 +9,12 @@ verify step can observe submission: printable input is echoed on the input line;
 (Enter) moves to a new line and draws a fresh, empty prompt. With --ignore-enter a CR is
 recorded but does nothing on screen (models a program that cannot be submitted to).
 With --ghost a dim suggestion is drawn after the prompt, cursor left before it (ghost text).
+With --busy N it reads nothing for N seconds after showing its prompt (a program busy with a
+command or waiting for its model): input waits in the pty, unechoed.
 """
 import os
 import sys
-import termios
+import time
 import tty
 
 out_path = sys.argv[1]
@@ -35,6 +37,8 @@ def prompt():
 
 w("recorder ready\r\n")
 prompt()
+if "--busy" in sys.argv:
+    time.sleep(float(sys.argv[sys.argv.index("--busy") + 1]))
 typed = False
 while True:
     data = os.read(fd, 65536)

@@ -120,6 +120,15 @@ struct CommandLineTests {
         #expect(r.stderr == "notify-pane: error: unknown address 'zzz'; see --list\n")
     }
 
+    @Test("a malformed AGENT_MESH_ENTER_DELAY is a usage error")
+    func badDelay() throws {
+        let m = try mesh()
+        defer { m.close() }
+        let r = try m.notify(["testhost-dev-build", "hi"], env: ["AGENT_NAME": "t", "AGENT_MESH_ENTER_DELAY": "soon"])
+        #expect(r.code == 1)
+        #expect(r.stderr == "notify-pane: error: AGENT_MESH_ENTER_DELAY takes seconds (0.15) or milliseconds (150ms), got 'soon'\n")
+    }
+
     @Test("a recipient on another host → exit 4, remote delivery not implemented yet")
     func remote() throws {
         let m = try mesh()

@@ -167,4 +167,18 @@ struct DeliveryTests {
         #expect(r.code == 0, "\(r)")
         #expect(maskTime(String(decoding: mesh.waitForFile(out), as: UTF8.self)) == "[from tester @ TIME] ghost-free\r")
     }
+
+    @Test("a busy program that has not echoed yet: exit 0 (queued, said on stderr), and it gets the text once")
+    func busyProgram() throws {
+        guard Package.require() else { return }
+        let (mesh, _, out) = try recorder(["--busy", "3"])
+        defer { mesh.close() }
+        let r = try mesh.notify([mesh.address("mesh", "rec"), "while you were busy"],
+                                env: ["AGENT_NAME": "tester", "AGENT_MESH_ENTER_DELAY": "0"])
+        #expect(r.code == 0, "\(r)")
+        #expect(r.stderr == "notify-pane: testhost-mesh-rec: not echoed yet: the program is busy; it reads the message when its prompt returns\n")
+        #expect(maskTime(String(decoding: mesh.waitForFile(out, timeout: 5_000), as: UTF8.self)) == "[from tester @ TIME] while you were busy\r")
+        let log = try String(contentsOfFile: mesh.home + "/.agents/log/notify.log", encoding: .utf8)
+        #expect(log.contains("status=queued"))
+    }
 }

@@ -98,11 +98,15 @@ public enum NotifyPaneTool {
         if let path = o.filePath {
             if let problem = unreadable(path) { return fail("cannot read \(path): \(problem)", .usage) }
         }
+        let delayText = Environment.nonEmpty("AGENT_MESH_ENTER_DELAY")
+        if let delayText, AgentEntry.parseDelay(delayText) == nil {
+            return fail("AGENT_MESH_ENTER_DELAY takes seconds (0.15) or milliseconds (150ms), got '\(delayText)'", .usage)
+        }
         let sender = SenderIdentity.resolve(paths: paths, selfAlias: selfAlias,
                                             localEntries: view.entries.filter { $0.host == selfAlias })
         let request = OutgoingMessage(entry: entry, sender: sender, body: body, filePath: o.filePath,
                                       enterDelayMilliseconds: EnterDelayPolicy.override(
-                                          environment: Environment.nonEmpty("AGENT_MESH_ENTER_DELAY"),
+                                          environment: delayText,
                                           entry: entry.enterDelayMilliseconds),
                                       force: Environment.get("FORCE_SEND") == "1",
                                       skipDismiss: Environment.get("SKIP_DISMISS") == "1")
@@ -122,6 +126,7 @@ public enum NotifyPaneTool {
         guard outcome.isDelivered else { return fail("\(address): \(outcome.detail)", NotifyExitCode.for(outcome.status)) }
         if !o.isQuiet {
             Output.out("→ \(address) (\(entry.host)[\(entry.target)]): \(typed)\n")
+            if outcome.status == .queued { Output.err("\(name): \(address): \(outcome.detail)\n") }
         }
         return 0
     }

@@ -1,0 +1,47 @@
+/// Everything the engine needs to type one line into one pane. It holds no registry or
+/// sender logic, so the far side of a remote delivery can build one and run the same path.
+public struct DeliveryRequest: Sendable, Equatable {
+    /// The tmux server socket (`tmux -S`); nil = `$TMUX_SOCKET` or tmux's default.
+    public var socket: String?
+    /// The exact pane (`%7`); nil for bash-tool entries, which fall back to `=session:index`.
+    public var paneID: String?
+    /// The window the pane must still belong to (`@3`), when known.
+    public var windowID: String?
+    public var session: String
+    public var windowIndex: Int?
+    /// The composed, sanitised line (tag + body or pointer). Never holds a line break.
+    public var text: String
+    /// Explicit enter delay (environment or registry); nil = by the program in the pane.
+    public var enterDelayMilliseconds: Int?
+    /// `FORCE_SEND=1`: type even over a draft.
+    public var force: Bool
+    /// `SKIP_DISMISS=1`: do not Escape out of a Claude Code dialog.
+    public var skipDismiss: Bool
+
+    public init(socket: String?, paneID: String?, windowID: String?, session: String, windowIndex: Int?,
+                text: String, enterDelayMilliseconds: Int? = nil, force: Bool = false, skipDismiss: Bool = false) {
+        self.socket = socket; self.paneID = paneID; self.windowID = windowID; self.session = session
+        self.windowIndex = windowIndex; self.text = text; self.enterDelayMilliseconds = enterDelayMilliseconds
+        self.force = force; self.skipDismiss = skipDismiss
+    }
+
+    /// The same request for a registry entry.
+    public init(entry: AgentEntry, text: String, enterDelayMilliseconds: Int?, force: Bool, skipDismiss: Bool) {
+        self.init(socket: entry.socket, paneID: entry.paneID, windowID: entry.windowID, session: entry.session,
+                  windowIndex: entry.windowIndex, text: text, enterDelayMilliseconds: enterDelayMilliseconds,
+                  force: force, skipDismiss: skipDismiss)
+    }
+}
+
+/// `AGENT_MESH_TRACE=1`: one stderr line per delivery step with the elapsed time, for
+/// diagnosing a slow or stuck send in the field.
+enum Trace {
+    nonisolated(unsafe) static let isOn = Environment.get("AGENT_MESH_TRACE") == "1"
+    nonisolated(unsafe) static let start = MonotonicClock.microseconds()
+
+    static func log(_ message: @autoclosure () -> String) {
+        guard isOn else { return }
+        let us = MonotonicClock.microseconds() - start
+        Output.err("notify-pane: trace +\(us / 1_000).\(us % 1_000 / 100)ms \(message())\n")
+    }
+}
