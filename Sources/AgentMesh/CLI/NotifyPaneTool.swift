@@ -50,6 +50,7 @@ public enum NotifyPaneTool {
 
     /// Entry point; returns the process exit status.
     public static func main(_ argv: [String]) -> Int32 {
+        Trace.log("start")
         let options: NotifyPaneOptions
         do {
             options = try NotifyPaneOptions.parse(Array(argv.dropFirst()))
@@ -79,15 +80,18 @@ public enum NotifyPaneTool {
     static func send(_ o: NotifyPaneOptions, paths: MeshPaths) -> Int32 {
         let address = o.address ?? ""
         let selfAlias = HostIdentity.selfAlias(paths)
-        let view = RegistryStore(paths: paths).loadView(selfAlias: selfAlias)
-        guard let entry = view.entries.first(where: { $0.address == address }) else {
-            let close = AddressSuggester.suggest(address, among: view.entries.map(\.address))
-            var message = "unknown address '\(TextSanitizer.oneLine(address))'"
-            if !close.isEmpty { message += " (did you mean: \(close.joined(separator: ", "))?)" }
-            message += view.entries.isEmpty ? "; the registry is empty" : "; see --list"
-            if let warning = view.warnings.first { message += "; \(warning)" }
-            return fail(message, .unknownAddress)
+        // Fast path: this host's own slice is authoritative for its agents (and is all a
+        // local send needs); the assembled view of every host is read only when it misses.
+        let store = RegistryStore(paths: paths)
+        var localEntries = store.readLocal(defaultHost: selfAlias).slice?.entries ?? []
+        var found = localEntries.first(where: { $0.address == address })
+        if found == nil {
+            let view = store.loadView(selfAlias: selfAlias)
+            found = view.entries.first(where: { $0.address == address })
+            localEntries = view.entries.filter { $0.host == selfAlias }
+            if found == nil { return unknown(address, view) }
         }
+        guard let entry = found else { return NotifyExitCode.unknownAddress.rawValue }
         // The body: words joined by spaces (like "$*"), or stdin.
         var body: [UInt8] = Array(o.messageWords.joined(separator: " ").utf8)
         if o.readsStdin {
@@ -102,8 +106,9 @@ public enum NotifyPaneTool {
         if let delayText, AgentEntry.parseDelay(delayText) == nil {
             return fail("AGENT_MESH_ENTER_DELAY takes seconds (0.15) or milliseconds (150ms), got '\(delayText)'", .usage)
         }
+        Trace.log("registry read")
         let sender = SenderIdentity.resolve(paths: paths, selfAlias: selfAlias,
-                                            localEntries: view.entries.filter { $0.host == selfAlias })
+                                            localEntries: localEntries)
         let request = OutgoingMessage(entry: entry, sender: sender, body: body, filePath: o.filePath,
                                       enterDelayMilliseconds: EnterDelayPolicy.override(
                                           environment: delayText,
@@ -120,6 +125,7 @@ public enum NotifyPaneTool {
         AuditLog.record(paths: paths, from: sender, to: address, status: outcome.status.rawValue,
                         bytes: body.count + (o.filePath.flatMap(FileSystem.size) ?? 0),
                         durationMilliseconds: outcome.durationMilliseconds, pane: outcome.paneID)
+        Trace.log("audit logged")
         if let dialog = outcome.dismissedDialog, !o.isQuiet {
             Output.err("\(name): dismissed a \(dialog) dialog on \(address) before delivery\n")
         }
@@ -128,7 +134,18 @@ public enum NotifyPaneTool {
             Output.out("→ \(address) (\(entry.host)[\(entry.target)]): \(typed)\n")
             if outcome.status == .queued { Output.err("\(name): \(address): \(outcome.detail)\n") }
         }
+        Trace.log("done")
         return 0
+    }
+
+    /// Exit 2 with the closest registered addresses.
+    static func unknown(_ address: String, _ view: (entries: [AgentEntry], warnings: [String])) -> Int32 {
+        let close = AddressSuggester.suggest(address, among: view.entries.map(\.address))
+        var message = "unknown address '\(TextSanitizer.oneLine(address))'"
+        if !close.isEmpty { message += " (did you mean: \(close.joined(separator: ", "))?)" }
+        message += view.entries.isEmpty ? "; the registry is empty" : "; see --list"
+        if let warning = view.warnings.first { message += "; \(warning)" }
+        return fail(message, .unknownAddress)
     }
 
     @discardableResult

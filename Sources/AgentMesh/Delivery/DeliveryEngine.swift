@@ -1,3 +1,5 @@
+import Glibc
+
 /// Types one line into one pane, exactly once, and says whether it was submitted.
 ///
 /// Pipeline (one host; `ssh` runs the same on the far side):
@@ -38,7 +40,9 @@ public struct DeliveryEngine {
         // Whatever a caller passes, nothing raw reaches the pane (idempotent on composed lines).
         var r = request
         r.text = TextSanitizer.oneLine(request.text)
-        let client = tmux.on(socket: r.socket)
+        var client = tmux.on(socket: r.socket)
+        // Looked up on PATH once, not by every spawn (each miss is a failed execve).
+        client.binary = Self.resolveOnPath(client.binary)
         var target = r.paneID ?? ""
         if target.isEmpty {
             guard let index = r.windowIndex else {
@@ -222,6 +226,17 @@ public struct DeliveryEngine {
             return .failure(DeliveryOutcome(.targetGone, "the program in pane \(s.paneID) has exited"))
         }
         return .success(s)
+    }
+
+    /// The absolute path of `name` on `PATH` (first executable match), or `name` unchanged
+    /// when it already holds a `/` or nothing matches (the spawn then reports the error).
+    static func resolveOnPath(_ name: String) -> String {
+        guard !name.contains("/"), let path = Environment.nonEmpty("PATH") else { return name }
+        for dir in path.split(separator: ":") where !dir.isEmpty {
+            let candidate = "\(dir)/\(name)"
+            if access(candidate, X_OK) == 0 && !FileSystem.isDirectory(candidate) { return candidate }
+        }
+        return name
     }
 
     static func firstLine(_ text: String) -> String {
