@@ -42,6 +42,7 @@ public enum NotifyPaneTool {
                                the agent's enter_delay, else 0.15)
       TMUX_SOCKET, TMUX_BIN    tmux server socket and binary
       AGENT_MESH_TRACE=1       print each delivery step's timing on stderr
+      AGENT_MESH_TMUX_EXEC=1   run the tmux binary instead of speaking to the server's socket
 
     EXIT CODES:
       0 delivered   1 usage or unreadable file   2 unknown address or window gone

@@ -23,6 +23,11 @@ public struct DeliveryEngine {
     public var settleMilliseconds = 400
     /// How long to wait for a busy program to echo anything.
     public var echoWaitMilliseconds = 300
+    /// Talk to the tmux server over its socket (`TmuxWire`) instead of starting `tmux` for
+    /// every call. Off when `TMUX_BIN` names a binary (the user wants that one) or
+    /// `AGENT_MESH_TMUX_EXEC=1`; it falls back to the binary by itself when the server
+    /// cannot be spoken to before a command was sent.
+    public var usesWire = Environment.nonEmpty("TMUX_BIN") == nil && Environment.get("AGENT_MESH_TMUX_EXEC") != "1"
 
     public init(paths: MeshPaths = MeshPaths(), tmux: Tmux = Tmux()) {
         self.paths = paths
@@ -174,6 +179,13 @@ public struct DeliveryEngine {
     }
 
     func call(_ command: Command) -> Result<ProcessResult, SystemError> {
+        if usesWire, command.arguments.count > 2, command.arguments[0] == "-S",
+           let w = TmuxWire.run(socket: command.arguments[1], arguments: Array(command.arguments.dropFirst(2)),
+                                input: command.input, timeoutMilliseconds: command.timeoutMilliseconds) {
+            Trace.log("wire \(command.arguments[2]) → \(w.status)")
+            return .success(ProcessResult(command: command, status: .exited(w.status), stdout: w.stdout,
+                                          stderr: w.stderr, timedOut: w.timedOut, elapsedMilliseconds: 0))
+        }
         Trace.log("tmux \(command.arguments.first(where: { !$0.hasPrefix("-") && !$0.hasPrefix("/") }) ?? "")")
         do { return .success(try ProcessRunner.run(command)) } catch { return .failure(error) }
     }

@@ -1,0 +1,36 @@
+@testable import AgentMesh
+import Foundation
+import Testing
+
+/// The socket-speaking tmux client gives the same results as the `tmux` binary.
+@Suite("TmuxWire speaks tmux's client protocol", .serialized)
+struct TmuxWireTests {
+    @Test("stdout, stderr, exit status and stdin match the tmux binary's")
+    func sameAsBinary() throws {
+        guard Package.require() else { return }
+        let mesh = try Mesh()
+        defer { mesh.close() }
+        let out = mesh.file("wire.bytes")
+        let pane = try mesh.window(session: "wire", name: "rec", "python3 \(Package.fixture("raw_recorder.py")) \(out)")
+        try mesh.waitFor(pane, "rec>")
+        let probe = DeliveryCommands.probe(pane)
+        let args = Tmux(binary: "tmux", socketPath: nil).chained(probe).arguments
+        let wire = try #require(TmuxWire.run(socket: mesh.socketPath, arguments: args, input: [], timeoutMilliseconds: 3_000))
+        let binary = try ProcessRunner.run(Tmux(binary: "tmux", socketPath: mesh.socketPath).chained(probe))
+        #expect(wire.status == 0 && wire.stdout == binary.stdout && wire.stderr.isEmpty)
+        // stdin: load-buffer - ; paste ; Enter — exact bytes, emoji and ';' included.
+        let text = "wire; 👨‍💻 #{pane_id} -x"
+        let send = Tmux(binary: "tmux", socketPath: nil).chained(
+            DeliveryCommands.send(buffer: "wire-test", pane: pane, enterDelayMilliseconds: 0, leavingMode: false))
+        let sent = try #require(TmuxWire.run(socket: mesh.socketPath, arguments: send.arguments, input: Array(text.utf8),
+                                             timeoutMilliseconds: 3_000))
+        #expect(sent.status == 0)
+        #expect(String(decoding: mesh.waitForFile(out), as: UTF8.self) == text + "\r")
+        // A failing command: status 1 and tmux's own message on stderr.
+        let bad = try #require(TmuxWire.run(socket: mesh.socketPath, arguments: ["capture-pane", "-p", "-t", "%999"],
+                                            input: [], timeoutMilliseconds: 3_000))
+        #expect(bad.status == 1 && String(decoding: bad.stderr, as: UTF8.self) == "can't find pane: %999\n")
+        // No server: nil, so the caller falls back to the binary (and its error message).
+        #expect(TmuxWire.run(socket: mesh.home + "/nosock", arguments: ["list-sessions"], input: [], timeoutMilliseconds: 500) == nil)
+    }
+}
