@@ -15,10 +15,12 @@
 /// `MSG_WRITE`), and ends with `MSG_EXIT` carrying the exit status.
 ///
 /// Policy: the server parses the argv exactly as for the `tmux` command, so behaviour is the
-/// same. `run` returns nil — the caller then runs the `tmux` binary — whenever the exchange
-/// fails *before* the command was sent (no socket, a protocol version mismatch, anything
-/// unexpected), so nothing can run twice. After it was sent, a failure is a result (exit 1,
-/// the reason on stderr), never a silent retry. The deadline covers the whole exchange.
+/// same. `run` returns nil — the caller then runs the `tmux` binary — only when the command
+/// cannot have run: the socket did not accept a connection or the messages, or the server
+/// answered with a protocol version mismatch (it then drops the client's messages). Any
+/// other failure, including silence until the deadline, is a result (exit 1, the reason on
+/// stderr), never a retry, so a paste can never happen twice. The client's working folder
+/// is sent as `/` and no environment or terminal is sent: the commands used here need none.
 public enum TmuxWire {
     static let protocolVersion: UInt32 = 8
     static let maximumMessage = 16_384
@@ -67,10 +69,10 @@ public enum TmuxWire {
         var result = Result(status: 1, stdout: [], stderr: [], timedOut: false)
         var streams: [Int32: Int32] = [:]   // stream → 1 (stdout) or 2 (stderr)
         var buffer: [UInt8] = []
-        var sawReply = false
+        // From here on the command may have run: only a version refusal (the server drops
+        // every message of a client speaking another protocol) still returns nil.
         while true {
             guard let chunk = readSome(fd, deadline: deadline) else {
-                if !sawReply { return nil }
                 result.timedOut = MonotonicClock.milliseconds() >= deadline
                 result.stderr += Array((result.timedOut ? "tmux timed out\n" : "lost the tmux server\n").utf8)
                 result.status = 1
@@ -80,11 +82,10 @@ public enum TmuxWire {
             while buffer.count >= headerSize {
                 let type = UInt32(littleEndianBytes: buffer, at: 0)
                 let length = Int(buffer[4]) | Int(buffer[5]) << 8
-                guard length >= headerSize else { return sawReply ? failed(result) : nil }
+                guard length >= headerSize else { return failed(result) }
                 guard buffer.count >= length else { break }
                 let data = Array(buffer[headerSize..<length])
                 buffer.removeFirst(length)
-                sawReply = true
                 switch Message(rawValue: type) {
                 case .version:
                     return nil
