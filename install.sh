@@ -68,7 +68,11 @@ changes=0
 changed() { changes=$((changes + 1)); say "  $*"; }
 
 TMPFILES=()
-cleanup() { [ ${#TMPFILES[@]} -eq 0 ] || rm -f "${TMPFILES[@]}"; }
+STAGE=""
+cleanup() {
+  [ ${#TMPFILES[@]} -eq 0 ] || rm -f "${TMPFILES[@]}"
+  [ -z "$STAGE" ] || rm -rf "$STAGE"
+}
 trap cleanup EXIT
 # One message for an unexpected failure, from the shell itself (not from each subshell).
 set -E
@@ -159,21 +163,24 @@ new_temp() { # dir -> path of a new temp file in dir (same file system, for rena
 }
 
 # write_file TARGET MODE LABEL < content. MODE "keep" keeps an existing file's mode (else 644).
-# Writes only when the content or mode differs; temp file + rename.
+# Writes only when the content or mode differs: the content is staged outside the target's
+# folder first, so an unchanged file's folder is not touched either; a change goes through a
+# temp file in the target's folder + rename.
 write_file() {
   local target=$1 mode=$2 label=$3 dir tmp
-  dir=$(dirname "$target")
-  mkdir -p "$dir"
-  tmp=$(new_temp "$dir")
-  cat >"$tmp"
+  if [ -z "$STAGE" ]; then STAGE=$(mktemp -d "${TMPDIR:-/tmp}/agent-mesh-install.XXXXXX"); fi
+  cat >"$STAGE/content"
   if [ "$mode" = keep ]; then
     if [ -e "$target" ]; then mode=$(file_mode "$target"); else mode=644; fi
   fi
-  if [ -f "$target" ] && [ ! -L "$target" ] && cmp -s "$tmp" "$target" \
+  if [ -f "$target" ] && [ ! -L "$target" ] && cmp -s "$STAGE/content" "$target" \
      && [ "$(file_mode "$target")" = "$mode" ]; then
-    rm -f "$tmp"
     return 0
   fi
+  dir=$(dirname "$target")
+  mkdir -p "$dir"
+  tmp=$(new_temp "$dir")
+  cat "$STAGE/content" >"$tmp"
   chmod "$mode" "$tmp"
   mv -f "$tmp" "$target"
   changed "$label"
@@ -456,11 +463,18 @@ set_crontab_block() { # block text ("" removes)
   fi
 }
 
-unit_is_ours() { [ -f "$1" ] && grep -q 'agent-discover' "$1"; }
+# Ours: the service runs agent-discover (the bash tool's ran its sync script); the timer is
+# ours when it is the one in systemd/ or sits next to our service.
+unit_is_ours() {
+  case $1 in
+    *.timer) cmp -s "$1" "$REPO/systemd/agent-resync.timer" || unit_is_ours "${1%.timer}.service" ;;
+    *) [ -f "$1" ] && grep -q 'agent-discover' "$1" ;;
+  esac
+}
 
 remove_units() { # also the bash tool's, when cron takes over
   local u was=0
-  for u in agent-resync.timer agent-resync.service; do
+  for u in agent-resync.timer agent-resync.service; do   # the timer first: it asks about the service
     [ -e "$UNIT_DIR/$u" ] || continue
     if unit_is_ours "$UNIT_DIR/$u"; then rm -f "$UNIT_DIR/$u"; else backup_bash_tool "$UNIT_DIR/$u" "systemd/$u"; rm -f "$UNIT_DIR/$u"; fi
     was=1
@@ -480,7 +494,7 @@ install_scheduler() {
     systemd)
       systemd_user_works || die "--scheduler systemd: \`systemctl --user\` does not reach a user manager here (try --scheduler cron)"
       local before=$changes u
-      for u in agent-resync.service agent-resync.timer; do
+      for u in agent-resync.timer agent-resync.service; do
         unit_is_ours "$UNIT_DIR/$u" || backup_bash_tool "$UNIT_DIR/$u" "systemd/$u"
       done
       service_unit | write_file "$UNIT_DIR/agent-resync.service" 644 "$UNIT_DIR/agent-resync.service"
