@@ -534,9 +534,11 @@ build_binaries() { # -> sets bin_dir
     bin_dir=$(cd "$from" 2>/dev/null && pwd -P) || die "--from '$from' is not a directory" 1
     return 0
   fi
+  # Static builds get their own scratch folder, so they and a plain `swift build -c release`
+  # do not relink each other's products back and forth.
   local flags=(-c release)
-  [ $static = 0 ] || flags+=(--static-swift-stdlib)
-  say "building (swift build ${flags[*]}) in $REPO ..."
+  [ $static = 0 ] || flags+=(--static-swift-stdlib --scratch-path "$REPO/.build-static")
+  say "building (swift build ${flags[*]/#"$REPO/"/}) in $REPO ..."
   (cd "$REPO" && swift build "${flags[@]}" >&2) \
     || die "swift build ${flags[*]} failed (see above)$( [ $static = 1 ] && printf '; if the static Swift runtime is missing from your toolchain, try --dynamic')"
   bin_dir=$(cd "$REPO" && swift build "${flags[@]}" --show-bin-path)

@@ -356,4 +356,31 @@ fi
 check "D: cron/agent-resync.cron has the every-5-minutes line" grep -qx '\*/5 \* \* \* \* ~/bin/agent-discover -q' "$REPO/cron/agent-resync.cron"
 check "D: cron/notify-status.sh parses (sh -n)" sh -n "$REPO/cron/notify-status.sh"
 
+# ======================================================================================
+echo "== E: prerequisites and usage errors (one line each, nothing written)"
+mkdir -p "$T/minpath" "$T/oldtmux" "$T/home-e"
+for f in /usr/bin/* /bin/*; do
+  case ${f##*/} in tmux|ssh|rsync|swift) continue ;; esac
+  [ -e "$T/minpath/${f##*/}" ] || ln -s "$f" "$T/minpath/${f##*/}"
+done
+err=$(env -i HOME="$T/home-e" PATH="$T/minpath" bash "$T/src/install.sh" 2>&1 >/dev/null); code=$?
+check "E: missing tools: exit 2" test "$code" = 2
+check "E: missing tools: one line each for tmux, ssh, rsync and swift, saying how to get them" bash -c '
+  grep -q "^install.sh: error: tmux is missing: .*apt-get install tmux" <<<"$1" &&
+  grep -q "^install.sh: error: ssh is missing: .*apt-get install openssh-client" <<<"$1" &&
+  grep -q "^install.sh: error: rsync is missing: .*apt-get install rsync" <<<"$1" &&
+  grep -q "^install.sh: error: swift is missing: .*--from DIR" <<<"$1" && test "$(wc -l <<<"$1")" = 4' _ "$err"
+check "E: --from needs no swift (only tmux/ssh/rsync reported)" bash -c '
+  err=$(env -i HOME="$1/home-e" PATH="$1/minpath" bash "$1/src/install.sh" --from "$1/bin" 2>&1 >/dev/null)
+  ! grep -q swift <<<"$err" && grep -q tmux <<<"$err"' _ "$T"
+printf '#!/bin/sh\necho "tmux 3.1c"\n' >"$T/oldtmux/tmux"; chmod 755 "$T/oldtmux/tmux"
+err=$(env -i HOME="$T/home-e" PATH="$T/oldtmux:/usr/bin:/bin" bash "$T/src/install.sh" --from "$T/bin" 2>&1 >/dev/null); code=$?
+check "E: tmux 3.1 is refused with exit 2" bash -c 'test "$1" = 2 && grep -q "^install.sh: error: tmux 3.1c is too old: agent-mesh needs tmux 3.2 or newer" <<<"$2"' _ "$code" "$err"
+err=$(env -i HOME="$T/home-e" PATH=/usr/bin:/bin bash "$T/src/install.sh" --bogus 2>&1); code=$?
+check "E: an unknown option: exit 1, one line" bash -c 'test "$1" = 1 && test "$2" = "install.sh: error: unknown option '"'"'--bogus'"'"' (see --help)"' _ "$code" "$err"
+err=$(env -i HOME="$T/home-e" PATH=/usr/bin:/bin bash "$T/src/install.sh" --from "$T/nowhere" 2>&1); code=$?
+check "E: --from a missing folder: exit 1, one line" bash -c 'test "$1" = 1 && grep -qx "install.sh: error: --from .* is not a directory" <<<"$2"' _ "$code" "$err"
+check "E: nothing was written to HOME by the failed runs" test -z "$(ls -A "$T/home-e")"
+check "E: --help prints usage on stdout, exit 0" bash -c 'bash "$1/src/install.sh" --help | grep -q "^USAGE: install.sh"' _ "$T"
+
 summary
