@@ -334,15 +334,15 @@ _notify_pane() {
   local cur=\${COMP_WORDS[COMP_CWORD]} prev=\${COMP_WORDS[COMP_CWORD-1]} i words=0
   COMPREPLY=()
   case \$prev in
-    --file) COMPREPLY=(\$(compgen -f -- "\$cur")); return 0 ;;
+    --file|-f) COMPREPLY=(\$(compgen -f -- "\$cur")); return 0 ;;
   esac
   if [[ \$cur == -* ]]; then
-    COMPREPLY=(\$(compgen -W '--list --whoami --file --help --version' -- "\$cur"))
+    COMPREPLY=(\$(compgen -W '--list --long --json --whoami --file --quiet --help --version' -- "\$cur"))
     return 0
   fi
   for ((i = 1; i < COMP_CWORD; i++)); do
     case \${COMP_WORDS[i]} in
-      --file) ((i++)) ;;
+      --file|-f) ((i++)) ;;
       -*) ;;
       *) words=\$((words + 1)) ;;
     esac
@@ -368,11 +368,14 @@ if [[ -z \$list && -r ~/.agents/registry.toml ]]; then
 fi
 addresses=(\${\${(f)list}%% *})
 _arguments -s \\
-  '(- *)--list[list every registered address]' \\
+  '(1 * -f --file -q --quiet)--list[list every registered address]' \\
+  '(--json)--long[with --list: address, host, target, role, live/stale]' \\
+  '(--long)--json[with --list: JSON]' \\
+  '(-q --quiet)'{-q,--quiet}'[print nothing on success]' \\
   '(- *)--whoami[print this shell'"'"'s sender id]' \\
   '(- *)--help[show help]' \\
   '(- *)--version[show the version]' \\
-  '--file[send a file to the agent'"'"'s inbox]:file:_files' \\
+  '(-f --file)'{-f,--file}'[send a file to the agent'"'"'s inbox]:file:_files' \\
   '1:address:(\${addresses[@]})' \\
   '*:message: '
 EOF

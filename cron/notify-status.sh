@@ -16,7 +16,8 @@
 # What cron does not give you, and how this script copes:
 # - No tmux in the environment ($TMUX, $TMUX_PANE unset): notify-pane does not need them; it
 #   talks to your tmux server on its default socket (/tmp/tmux-$UID/default). If your shell
-#   sets TMUX_TMPDIR, set the same value at the top of your crontab.
+#   sets TMUX_TMPDIR (or you run tmux -L/-S), set TMUX_TMPDIR (or notify-pane's TMUX_SOCKET)
+#   at the top of your crontab.
 # - A minimal PATH (/usr/bin:/bin): set below to include ~/bin (where install.sh puts
 #   notify-pane) and /usr/local/bin; change AGENT_MESH_BIN if you installed with --prefix.
 # - No sender identity: notify-pane tags the message with $AGENT_NAME, set below to
