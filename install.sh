@@ -12,6 +12,11 @@
 #   symlinked files are written through to their target; everything else in them is kept.
 # - The user's data (~/.agents/*, ~/.agent-inbox) is never removed; the bash tool's files
 #   that we replace are copied to ~/.agents/bash-tool-backup/ first.
+if [ -z "${BASH_VERSION:-}" ]; then exec bash "$0" "$@"; fi   # run as `sh install.sh`
+if [ "${BASH_VERSINFO[0]}" -lt 4 ]; then
+  echo "install.sh: error: bash $BASH_VERSION is too old: install bash 4 or newer (macOS: brew install bash) and run: bash install.sh" >&2
+  exit 2
+fi
 set -euo pipefail
 shopt -s lastpipe   # `producer | write_file …` runs write_file in this shell (it counts changes)
 
@@ -458,10 +463,13 @@ set_crontab_block() { # block text ("" removes)
   rendered=$(BLOCK=$1 DROP='' render_block "$tmp")
   [ "$rendered" != "$current" ] || return 0
   if [ -z "${rendered//[[:space:]]/}" ]; then
-    crontab -r
+    crontab -r || { warn "could not remove your crontab (crontab -r failed)"; return 0; }
     changed "crontab: removed (only our line was in it)"
   else
-    printf '%s\n' "$rendered" | crontab -
+    if ! printf '%s\n' "$rendered" | crontab - 2>/dev/null; then
+      warn "could not write your crontab (crontab - failed; cron.allow?): add this line yourself: $(cron_line)"
+      return 0
+    fi
     if [ -n "$1" ]; then changed "crontab: resync every 5 minutes"; else changed "crontab: removed our resync line"; fi
   fi
 }

@@ -20,6 +20,9 @@
 #   at the top of your crontab.
 # - A minimal PATH (/usr/bin:/bin): set below to include ~/bin (where install.sh puts
 #   notify-pane) and /usr/local/bin; change AGENT_MESH_BIN if you installed with --prefix.
+# - No locale: a tmux client without a UTF-8 locale escapes what notify-pane reads back
+#   from tmux (it then fails with exit 4), so LC_CTYPE is set to C.UTF-8 below when no
+#   UTF-8 locale is set.
 # - No sender identity: notify-pane tags the message with $AGENT_NAME, set below to
 #   "cron@<host>" unless you set it in the crontab.
 set -eu
@@ -27,6 +30,10 @@ set -eu
 AGENT_MESH_BIN=${AGENT_MESH_BIN:-$HOME/bin}
 PATH="$AGENT_MESH_BIN:/usr/local/bin:/usr/bin:/bin"
 export PATH
+case ${LC_ALL:-}${LC_CTYPE:-}${LANG:-} in
+  *[Uu][Tt][Ff]-8*|*[Uu][Tt][Ff]8*) ;;
+  *) unset LC_ALL; LC_CTYPE=C.UTF-8; export LC_CTYPE ;;
+esac
 AGENT_NAME=${AGENT_NAME:-cron@$(hostname -s 2>/dev/null || uname -n)}
 export AGENT_NAME
 

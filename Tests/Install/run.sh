@@ -57,7 +57,7 @@ mkdir -p "$T/src" "$T/bin"
 cp -r install.sh tmux systemd cron "$T/src/"
 cp "$BIN/notify-pane" "$BIN/agent-register-hook" "$BIN/agent-discover" "$T/bin/"
 chmod -R a+rX "$T/src" "$T/bin"
-if ldd "$T/bin/agent-discover" | grep -q 'libswiftCore'; then
+if grep -q 'libswiftCore' <<<"$(ldd "$T/bin/agent-discover")"; then   # not `ldd | grep -q`: SIGPIPE + pipefail
   echo "note: the binaries link the Swift runtime dynamically ($(ldd "$T/bin/agent-discover" | awk '/libswiftCore/ { print $3 }')); the test users need read access to it"
 else
   echo "note: the binaries are statically linked against the Swift runtime"
@@ -161,7 +161,7 @@ check "A: peers.conf lists this host only" test "$(grep -v '^#' "$UH/.agents/pee
 check "A: ~/.tmux.conf keeps the user's lines and has one managed block" bash -c "
   grep -qx 'set -g mouse on' '$UH/.tmux.conf' && test \$(grep -c '^# >>> agent-mesh >>>' '$UH/.tmux.conf') = 1 &&
   grep -qx 'source-file -q ~/.agents/tmux-hooks.conf' '$UH/.tmux.conf'"
-check "A: the resync line is in the crontab (no user systemd here)" bash -c "crontab -l -u $U | grep -qx '\\*/5 \\* \\* \\* \\* ~/bin/agent-discover -q'"
+check "A: the resync line is in the crontab (no user systemd here)" bash -c "crontab -l -u $U | grep -qx '\\*/5 \\* \\* \\* \\* LC_CTYPE=C.UTF-8 ~/bin/agent-discover -q'"
 check "A: first agent-discover ran (registry.toml exists)" test -f "$UH/.agents/registry.toml"
 
 # Hooks live: a tmux server started after the install, with the user's ~/.tmux.conf.
@@ -173,6 +173,14 @@ check "A: the user's own hook survives next to ours" bash -c "
   grep -qF 'session-created[5]' <<<\"\$h\" && grep -qF 'session-created[73]' <<<\"\$h\""
 as_user 'tmux kill-window -t work:probe'
 check "A: a closed window leaves the registry" wait_unregistered 'probe'
+
+# The crontab line as cron runs it: sh -c, HOME set, PATH=/usr/bin:/bin, no locale, no tmux
+# variables (TMUX_TMPDIR only points at this test's private server). It must keep the windows.
+cron_cmd=$(crontab -l -u "$U" | grep agent-discover | cut -d' ' -f6-)
+windows_before=$(grep -c '^\[agents\.' "$UH/.agents/local.toml")
+check "A: the crontab command run as cron would keeps every window registered" bash -c "
+  runuser -u $U -- env -i HOME=$UH PATH=/usr/bin:/bin TMUX_TMPDIR=$T/tmux-$U SHELL=/bin/sh sh -c '$cron_cmd' &&
+  test \$(grep -c '^\[agents\.' $UH/.agents/local.toml) = $windows_before && test $windows_before -gt 0"
 
 snap1=$(snapshot_full)
 out=$(install_as_user 2>&1)
@@ -214,7 +222,7 @@ else
   addr=$(sed -n 's/^\[agents\.\(.*ops\)\][[:space:]]*$/\1/p' "$UH/.agents/registry.toml" | tr -d '"' | head -n1)
   check "A: cron/notify-status.sh delivers with no tmux in its environment" bash -c "
     runuser -u $U -- env -i HOME=$UH PATH=/usr/bin:/bin TMUX_TMPDIR=$T/tmux-$U sh $T/src/cron/notify-status.sh '$addr' &&
-    sleep 0.5 && runuser -u $U -- env TMUX_TMPDIR=$T/tmux-$U tmux capture-pane -p -t work:ops | grep -q 'status of'"
+    sleep 0.5 && runuser -u $U -- env TMUX_TMPDIR=$T/tmux-$U tmux capture-pane -p -t work:ops | grep -q '\[from cron@'"
 fi
 
 if out=$(as_user "$T/src/install.sh --uninstall" 2>&1); then ok "A: --uninstall exits 0"; else fail "A: --uninstall exits 0" "$out"; fi
@@ -353,8 +361,19 @@ if command -v systemd-analyze >/dev/null; then
 else
   skip "D: systemd-analyze verify" "systemd-analyze is not installed"
 fi
-check "D: cron/agent-resync.cron has the every-5-minutes line" grep -qx '\*/5 \* \* \* \* ~/bin/agent-discover -q' "$REPO/cron/agent-resync.cron"
+check "D: cron/agent-resync.cron has the every-5-minutes line" grep -qx '\*/5 \* \* \* \* LC_CTYPE=C.UTF-8 ~/bin/agent-discover -q' "$REPO/cron/agent-resync.cron"
 check "D: cron/notify-status.sh parses (sh -n)" sh -n "$REPO/cron/notify-status.sh"
+
+# ======================================================================================
+echo "== F: an empty home, --scheduler none, run as \`sh install.sh\` (user amt$$f)"
+new_user f
+if out=$(as_user "sh $T/src/install.sh --from $T/bin --scheduler none" 2>&1); then ok "F: sh install.sh --scheduler none exits 0"; else fail "F: sh install.sh --scheduler none exits 0" "$out"; fi
+check "F: a new ~/.tmux.conf holds just the managed block" bash -c "
+  test \"\$(head -n1 $UH/.tmux.conf)\" = '# >>> agent-mesh >>>' && test \"\$(tail -n1 $UH/.tmux.conf)\" = '# <<< agent-mesh <<<' && test \$(wc -l < $UH/.tmux.conf) = 4"
+check "F: --scheduler none adds no crontab line and no units" bash -c "
+  ! crontab -l -u $U 2>/dev/null | grep -q agent-discover && test ! -e $UH/.config/systemd"
+as_user "$T/src/install.sh --uninstall" >/dev/null 2>&1
+check "F: after uninstall only ~/.agents and ~/.agent-inbox are left" test "$(ls -A "$UH" | tr '\n' ' ')" = ".agent-inbox .agents "
 
 # ======================================================================================
 echo "== E: prerequisites and usage errors (one line each, nothing written)"
