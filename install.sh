@@ -21,6 +21,13 @@ set -euo pipefail
 shopt -s lastpipe   # `producer | write_file …` runs write_file in this shell (it counts changes)
 
 readonly PROG=install.sh
+
+# A tmux client without a UTF-8 locale escapes what agent-discover reads back from it (it
+# would see no windows): provisioning scripts and `env -i` often run without one.
+case ${LC_ALL:-}${LC_CTYPE:-}${LANG:-} in
+  *[Uu][Tt][Ff]-8*|*[Uu][Tt][Ff]8*) ;;
+  *) unset LC_ALL; export LC_CTYPE=C.UTF-8 ;;
+esac
 readonly MARK_BEGIN='# >>> agent-mesh >>>'
 readonly MARK_END='# <<< agent-mesh <<<'
 readonly BINARIES=(notify-pane agent-register-hook agent-discover)
@@ -318,6 +325,11 @@ shim_script() {
 $SHIM_MARK: the bash tool's registry sync is now agent-discover (same job, same exit
 # codes). Kept for the cron lines and tools that still call this path; install.sh wrote it
 # and install.sh --uninstall removes it. The bash tool's original is in $BACKUP.
+# Cron runs it without a locale; tmux needs a UTF-8 one for agent-discover to read it.
+case \${LC_ALL:-}\${LC_CTYPE:-}\${LANG:-} in
+  *[Uu][Tt][Ff]-8*|*[Uu][Tt][Ff]8*) ;;
+  *) unset LC_ALL; LC_CTYPE=C.UTF-8; export LC_CTYPE ;;
+esac
 exec $prefix/agent-discover "\$@"
 EOF
 }
@@ -605,7 +617,6 @@ install_path() {
   set_block "$file" "$file: $prefix_tilde on PATH" \
 "# Managed by agent-mesh install.sh: puts notify-pane & co on PATH. --uninstall removes it.
 case \":\$PATH:\" in *\":$prefix:\"*) ;; *) PATH=\"$prefix:\$PATH\"; export PATH ;; esac"
-  path_note="open a new login shell (or: . $file) to get $prefix_tilde on PATH"
 }
 
 install_tmux() {
@@ -670,6 +681,9 @@ do_install() {
   install_scheduler
   install_completion
   if [ "$changes" = 0 ]; then say "  already installed: nothing changed"; fi
+  if [[ ":$PATH:" != *":$prefix:"* ]]; then
+    path_note="open a new login shell (or: . $(profile_file)) to get $prefix_tilde on PATH here"
+  fi
   say "first registry build:"
   "$prefix/agent-discover" || warn "agent-discover failed (exit $?); the hooks and the timer retry on their own"
   cat <<EOF
@@ -681,7 +695,7 @@ agent-mesh is installed. Next steps:
     make \`ssh <alias>\` work without prompts both ways, then run agent-discover
   - send:  notify-pane <address> "message"     list:  notify-pane --list
   - resync: $scheduled
-  - run the tests: swift test && Tests/Install/run.sh (as root)
+  - run the tests: bash .ci/run   (as root it also runs the install and multi-host tests)
 EOF
 }
 

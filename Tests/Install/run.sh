@@ -284,6 +284,8 @@ check "B: the bash tool's units are moved to the backup (cron took over)" bash -
   test ! -e $UH/.config/systemd/user/agent-resync.timer && test -f $UH/.agents/bash-tool-backup/systemd/agent-resync.timer"
 check "B: self.conf, peers.conf and the inbox are kept" bash -c "
   test \"\$(cat $UH/.agents/self.conf)\" = hub && grep -qx worker-1 $UH/.agents/peers.conf && test -s $UH/.agent-inbox/hub-dev-build/note.txt"
+check "B: the running window stays registered through install and shim runs without a locale" \
+  bash -c "grep -q '^window = \"build\"' $UH/.agents/local.toml || { cat $UH/.agents/local.toml; exit 1; }"
 as_user 'tmux new-window -d -t dev -n probe2'
 if ms=$(wait_registered 'probe2'); then ok "B: after the upgrade a new window is registered (${ms} ms)"
 else fail "B: after the upgrade a new window is registered within 2 s" "$(cat "$UH/.agents/local.toml" 2>&1)"; fi
