@@ -190,7 +190,8 @@ write_file() {
     return 0
   fi
   dir=$(dirname "$target")
-  mkdir -p "$dir"
+  mkdir -p "$dir" 2>/dev/null && [ -w "$dir" ] \
+    || die "cannot write $target: its folder is not writable (this step: $label)"
   tmp=$(new_temp "$dir")
   cat "$STAGE/content" >"$tmp"
   chmod "$mode" "$tmp"
