@@ -106,7 +106,7 @@ struct TmuxCommandTests {
     func listing() {
         let listing = PaneListing(nonce: "N")
         let command = listing.command(Tmux(binary: "tmux", socketPath: "/tmp/s"))
-        #expect(command.argv == ["tmux", "-S", "/tmp/s", "list-panes", "-a", "-F", listing.format])
+        #expect(command.argv == ["tmux", "-u", "-S", "/tmp/s", "list-panes", "-a", "-F", listing.format])
         #expect(listing.format.hasPrefix("NR#{session_name}NF#{window_index}"))
     }
 
@@ -127,7 +127,7 @@ struct TmuxCommandTests {
     @Test("chained commands share one client call with ';' separators")
     func chained() {
         let c = Tmux(binary: "tmux", socketPath: nil).chained([["a", "1"], ["b"]])
-        #expect(c.argv == ["tmux", "a", "1", ";", "b"])
+        #expect(c.argv == ["tmux", "-u", "a", "1", ";", "b"])
         #expect(Tmux.exactWindow(session: "claude", index: 2) == "=claude:2")
     }
 }

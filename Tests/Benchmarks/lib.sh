@@ -1,7 +1,8 @@
 # Shared helpers for the benchmark scripts (sourced). Requires hyperfine and python3.
 set -euo pipefail
 BENCH_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
-BIN=${AGENT_MESH_BIN:-$BENCH_ROOT/.build/release}
+# The binaries install.sh installs by default: release, static Swift runtime (.build-static).
+BIN=${AGENT_MESH_BIN:-$BENCH_ROOT/.build-static/release}
 RUNS=${RUNS:-200}
 
 need_hyperfine() {
@@ -9,7 +10,9 @@ need_hyperfine() {
 }
 
 build_release() {
-  if [ -z "${AGENT_MESH_BIN:-}" ]; then (cd "$BENCH_ROOT" && swift build -c release >/dev/null); fi
+  if [ -z "${AGENT_MESH_BIN:-}" ]; then
+    (cd "$BENCH_ROOT" && swift build -c release --static-swift-stdlib --scratch-path .build-static >/dev/null)
+  fi
 }
 
 # median_ms <name> [--prepare CMD] <command…> : the median in milliseconds, measured by

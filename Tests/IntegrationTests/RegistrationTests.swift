@@ -213,3 +213,17 @@ struct ExecutableTests {
         }
     }
 }
+
+@Suite("Registration without a UTF-8 locale", .serialized)
+struct LocaleTests {
+    @Test("cron-like environment (no LANG/LC_*): non-ASCII names register intact, nothing is wiped")
+    func noLocale() throws {
+        guard let server = try RegistrationTests.makeServer() else { return }
+        try server.run(["new-session", "-d", "-s", "dév", "-n", "wïn"])
+        let r = try server.tool("agent-discover", ["-q"], extraEnvironment: ["LANG": nil, "LC_ALL": nil, "LC_CTYPE": nil])
+        #expect(r.status == .exited(0), "\(r.stderrText)")
+        let entries = localEntries(server.home) ?? []
+        #expect(entries.contains { $0.session == "dév" && $0.window == "wïn" })
+        #expect(entries.count == 2)
+    }
+}

@@ -57,6 +57,10 @@ public struct Registrar {
         var records: [PaneRecord] = []
         if result.isSuccess {
             records = listing.parse(result.stdoutText)
+            // Output we cannot read must never be taken for "no windows": that would wipe the slice.
+            if records.isEmpty && !result.stdout.isEmpty {
+                throw ListingUnreadable(sample: String(result.stdoutText.prefix(80)))
+            }
         } else if !Registrar.isNoServer(result) {
             throw CommandFailed(result)
         }
@@ -155,4 +159,11 @@ public struct Registrar {
         guard n > 0 else { return nil }
         return FileSystem.directory(of: String(decoding: buffer[0..<n], as: UTF8.self))
     }
+}
+
+/// tmux answered the pane listing with output that holds no record we can parse (a client
+/// without UTF-8 replacing our markers, an unexpected tmux version). The slice is left as it was.
+public struct ListingUnreadable: Error, CustomStringConvertible {
+    public let sample: String
+    public var description: String { "tmux list-panes output could not be read (starts with \(sample.debugDescription)); registry left unchanged" }
 }

@@ -7,6 +7,8 @@
 ///   default (which honours `$TMUX` inside a pane).
 /// - Every command carries a deadline (default 3 s): a tmux client can block forever, e.g. on
 ///   a pane in copy mode with a client attached.
+/// - Every call passes `-u`: without a UTF-8 locale (cron, systemd) the client would get
+///   non-ASCII and control bytes replaced by `_`, mangling names, captures and our markers.
 /// - Several tmux commands can share one client round trip: `chained` joins them with a
 ///   separate `;` argument, which tmux treats as a command separator.
 public struct Tmux: Sendable, Equatable {
@@ -27,9 +29,9 @@ public struct Tmux: Sendable, Equatable {
         return copy
     }
 
-    /// One tmux command: `tmux [-S sock] <arguments…>`.
+    /// One tmux command: `tmux -u [-S sock] <arguments…>`.
     public func command(_ arguments: [String], input: [UInt8] = [], timeoutMilliseconds: Int? = nil) -> Command {
-        var argv: [String] = []
+        var argv: [String] = ["-u"]
         if let socketPath { argv += ["-S", socketPath] }
         argv += arguments
         return Command(binary, argv, input: input, timeoutMilliseconds: timeoutMilliseconds ?? self.timeoutMilliseconds)
