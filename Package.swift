@@ -14,10 +14,7 @@ let package = Package(
     targets: [
         .target(name: "CShims"),
         .target(name: "AgentMesh", dependencies: ["CShims"]),
-        // Senders pay the Swift runtime's dynamic loading on every message: linked statically,
-        // start-up is 1.8 ms instead of ~5 ms (bench/send.sh).
-        .executableTarget(name: "notify-pane", dependencies: ["AgentMesh"],
-                          linkerSettings: [.unsafeFlags(["-static-stdlib"])]),
+        .executableTarget(name: "notify-pane", dependencies: ["AgentMesh"]),
         .executableTarget(name: "agent-register-hook", dependencies: ["AgentMesh"]),
         .executableTarget(name: "agent-discover", dependencies: ["AgentMesh"]),
         .testTarget(name: "AgentMeshTests", dependencies: ["AgentMesh"]),

@@ -167,7 +167,10 @@ struct EngineDataTests {
         let plain = DeliveryCommands.send(buffer: "b", pane: "%1", enterDelayMilliseconds: 0, leavingMode: false)
         #expect(plain.count == 3 && !plain.contains { $0.first == "run-shell" })
         let cmd = Tmux(binary: "tmux", socketPath: "/s").chained([["a"], ["b", "c"]], input: [1])
-        #expect(cmd.argv == ["tmux", "-S", "/s", "a", ";", "b", "c"] && cmd.input == [1])
+        #expect(cmd.argv == ["tmux", "-u", "-S", "/s", "a", ";", "b", "c"] && cmd.input == [1])
+        let split = DeliveryEngine.splitGlobalOptions(cmd.arguments)
+        #expect(split.socket == "/s" && Array(split.rest) == ["a", ";", "b", "c"])
+        #expect(DeliveryEngine.splitGlobalOptions(["-u", "-L", "x", "ls"]).socket == nil)
         #expect(DeliveryCommands.wait(milliseconds: 1_234) == ["run-shell", "-d", "1.234"])
         #expect(DeliveryCommands.uniqueBufferName() != DeliveryCommands.uniqueBufferName())
     }

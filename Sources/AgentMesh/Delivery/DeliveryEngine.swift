@@ -179,10 +179,11 @@ public struct DeliveryEngine {
     }
 
     func call(_ command: Command) -> Result<ProcessResult, SystemError> {
-        if usesWire, command.arguments.count > 2, command.arguments[0] == "-S",
-           let w = TmuxWire.run(socket: command.arguments[1], arguments: Array(command.arguments.dropFirst(2)),
-                                input: command.input, timeoutMilliseconds: command.timeoutMilliseconds) {
-            Trace.log("wire \(command.arguments[2]) → \(w.status)")
+        let (socket, rest) = Self.splitGlobalOptions(command.arguments)
+        if usesWire, let socket, let first = rest.first,
+           let w = TmuxWire.run(socket: socket, arguments: Array(rest), input: command.input,
+                                timeoutMilliseconds: command.timeoutMilliseconds) {
+            Trace.log("wire \(first) → \(w.status)")
             return .success(ProcessResult(command: command, status: .exited(w.status), stdout: w.stdout,
                                           stderr: w.stderr, timedOut: w.timedOut, elapsedMilliseconds: 0))
         }
@@ -207,10 +208,26 @@ public struct DeliveryEngine {
         return .failure(DeliveryOutcome(.tmuxFailure, Self.describe(p)))
     }
 
-    /// `tmux <command>: <first stderr line, or how it ended>` (the socket option skipped).
+    /// The `-S` socket and the tmux command words after the client's global options
+    /// (`-u`, `-S <path>`, `-L <name>`; `-L` yields no socket path).
+    static func splitGlobalOptions(_ arguments: [String]) -> (socket: String?, rest: ArraySlice<String>) {
+        var args = arguments[...]
+        var socket: String?
+        while let first = args.first {
+            if first == "-u" { args = args.dropFirst(); continue }
+            if (first == "-S" || first == "-L") && args.count >= 2 {
+                if first == "-S" { socket = args[args.index(after: args.startIndex)] }
+                args = args.dropFirst(2)
+                continue
+            }
+            break
+        }
+        return (socket, args)
+    }
+
+    /// `tmux <command>: <first stderr line, or how it ended>` (the client's options skipped).
     static func describe(_ p: ProcessResult) -> String {
-        var args = p.command.arguments[...]
-        if args.first == "-S" || args.first == "-L" { args = args.dropFirst(2) }
+        let args = splitGlobalOptions(p.command.arguments).rest
         let name = FileSystem.baseName(p.command.executable)
         let what = "\(name) \(args.first ?? "")"
         if p.timedOut { return "\(what) timed out after \(p.command.timeoutMilliseconds) ms" }
