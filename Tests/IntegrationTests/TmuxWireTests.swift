@@ -34,4 +34,29 @@ struct TmuxWireTests {
         // No server: nil, so the caller falls back to the binary (and its error message).
         #expect(TmuxWire.run(socket: mesh.home + "/nosock", arguments: ["list-sessions"], input: [], timeoutMilliseconds: 500) == nil)
     }
+
+    func fakeServer(_ mode: String) throws -> (String, pid_t) {
+        let path = NSTemporaryDirectory() + "am-fake-\(getpid())-\(mode)"
+        let pid = try ProcessRunner.spawnDetached(Command("python3", [Package.fixture("fake_tmux_server.py"), path, mode]))
+        let deadline = MonotonicClock.milliseconds() + 5_000
+        while !FileManager.default.fileExists(atPath: path) && MonotonicClock.milliseconds() < deadline {
+            MonotonicClock.sleep(milliseconds: 10)
+        }
+        return (path, pid)
+    }
+
+    @Test("a server that never answers after the command: a timed-out failure, never nil (no second paste)")
+    func silentServer() throws {
+        let (path, pid) = try fakeServer("silent")
+        defer { kill(pid, SIGTERM); unlink(path) }
+        let r = TmuxWire.run(socket: path, arguments: ["paste-buffer", "-b", "x"], input: [], timeoutMilliseconds: 300)
+        #expect(r != nil && r?.timedOut == true && r?.status == 1)
+    }
+
+    @Test("a server of another protocol version: nil, so the tmux binary is used (the command did not run)")
+    func versionMismatch() throws {
+        let (path, pid) = try fakeServer("version")
+        defer { kill(pid, SIGTERM); unlink(path) }
+        #expect(TmuxWire.run(socket: path, arguments: ["list-sessions"], input: [], timeoutMilliseconds: 2_000) == nil)
+    }
 }
