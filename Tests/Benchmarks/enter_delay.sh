@@ -7,9 +7,9 @@
 # paste-burst receiver, which models Codex's rule: an Enter <= 120 ms after a burst of
 # characters <= 8 ms apart becomes a newline), or notify-pane exited 0 without needing its
 # second Enter (bash, python3 REPL, prompt_toolkit; seen in AGENT_MESH_TRACE's output).
-# Usage: bench/enter_delay.sh [trials]   (BIN as in bench/send.sh)
+# Usage: Tests/Benchmarks/enter_delay.sh [trials]   (BIN as in Tests/Benchmarks/send.sh)
 set -euo pipefail
-cd "$(dirname "$0")/.."
+cd "$(dirname "$0")/../.."
 N=${1:-10}
 BIN=${BIN:-}
 if [ -z "$BIN" ]; then

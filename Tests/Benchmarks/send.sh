@@ -8,12 +8,12 @@
 #
 # Prints medians and ratios (targets: send <= 2x floor, whoami <= 5 ms); asserts nothing.
 # Uses hyperfine when installed (apt-get install hyperfine), else a timing loop.
-# Usage: bench/send.sh [runs]   (BIN=<folder with notify-pane>; default: .build-static/release,
+# Usage: Tests/Benchmarks/send.sh [runs]   (BIN=<folder with notify-pane>; default: .build-static/release,
 #        else .build/release, else .build/debug). For the numbers that matter build the
 #        statically linked release first (Swift runtime start-up 1.8 ms instead of ~5 ms):
 #        swift build -c release --static-swift-stdlib --build-path .build-static
 set -euo pipefail
-cd "$(dirname "$0")/.."
+cd "$(dirname "$0")/../.."
 RUNS=${1:-200}
 BIN=${BIN:-}
 if [ -z "$BIN" ]; then
