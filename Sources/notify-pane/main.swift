@@ -1,2 +1,5 @@
 import AgentMesh
-Output.out("stub\n")
+import Glibc
+
+// All logic lives in the library (NotifyPaneTool); this only hands it argv.
+exit(NotifyPaneTool.main(CommandLine.arguments))

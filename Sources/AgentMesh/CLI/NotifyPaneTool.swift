@@ -1,0 +1,154 @@
+@preconcurrency import Glibc
+
+/// `notify-pane`: deliver a tagged message (or a file) to an agent's tmux pane.
+///
+/// Policy: the one error funnel of the tool. Every failure is one line
+/// `notify-pane: error: …` on stderr and an exit code from `NotifyExitCode`; help, `--version`,
+/// `--list` and `--whoami` print on stdout. Every send attempt that reaches a recipient is
+/// appended to the audit log.
+public enum NotifyPaneTool {
+    public static let name = "notify-pane"
+
+    public static let help = """
+    USAGE: notify-pane [-q] <address> <message…>
+           notify-pane [-q] <address> --file <path> [message…]
+           notify-pane [-q] <address> -                  (message from stdin)
+           notify-pane --list [--long | --json]
+           notify-pane --whoami | --help | --version
+
+    Types "[from <sender> @ <time>] <message>" into the agent's tmux pane and presses Enter,
+    then checks that the message left the input line.
+
+      --file <path>   copy the file to ~/.agent-inbox/<sender>/<name> on the recipient's
+                      host (never overwriting a different file: name.1.ext, …) and send
+                      "file dropped at … (N bytes)[: message]"
+      -               read the message from stdin (one trailing newline is dropped)
+      --              end of options: "notify-pane peer -- -x" sends "-x" (a message may
+                      also start with "-" without it, unless it is -q, -f or --file)
+      -q, --quiet     print nothing on success
+      --list          registered addresses, one per line
+      --long, --json  with --list: address, host, target, role, live/stale; or JSON
+      --whoami        the sender name this shell would use
+
+    A message with a line break, or longer than 500 characters, is not typed: it is saved
+    byte-exact as ~/.agent-inbox/<sender>/msg-<time>-<n>.txt and a one-line pointer is sent.
+    Control characters are shown in caret notation (^[), tabs become spaces.
+
+    ENVIRONMENT:
+      AGENT_NAME               sender name (default: this window's address, else host alias)
+      FORCE_SEND=1             send even when the recipient has a draft in its input
+      SKIP_DISMISS=1           do not press Escape on a Claude Code /config, /help, /permissions dialog
+      AGENT_MESH_ENTER_DELAY   seconds between paste and Enter (default: 0 for shells,
+                               the agent's enter_delay, else 0.15)
+      TMUX_SOCKET, TMUX_BIN    tmux server socket and binary
+
+    EXIT CODES:
+      0 delivered   1 usage or unreadable file   2 unknown address or window gone
+      3 recipient has a draft (refused)   4 tmux/ssh failure   5 typed but not submitted
+    """
+
+    /// Entry point; returns the process exit status.
+    public static func main(_ argv: [String]) -> Int32 {
+        let options: NotifyPaneOptions
+        do {
+            options = try NotifyPaneOptions.parse(Array(argv.dropFirst()))
+        } catch {
+            return fail(error.message, .usage)
+        }
+        let paths = MeshPaths()
+        switch options.mode {
+        case .help:
+            Output.out(help + "\n")
+            return 0
+        case .version:
+            Output.out("\(name) \(AgentMeshVersion.string)\n")
+            return 0
+        case .whoami:
+            Output.out(SenderIdentity.resolve(paths: paths, selfAlias: HostIdentity.selfAlias(paths)) + "\n")
+            return 0
+        case .list(let long, let json):
+            let entries = RegistryStore(paths: paths).loadView(selfAlias: HostIdentity.selfAlias(paths)).entries
+            Output.out(json ? RegistryListing.json(entries) : long ? RegistryListing.long(entries) : RegistryListing.plain(entries))
+            return 0
+        case .send:
+            return send(options, paths: paths)
+        }
+    }
+
+    static func send(_ o: NotifyPaneOptions, paths: MeshPaths) -> Int32 {
+        let address = o.address ?? ""
+        let selfAlias = HostIdentity.selfAlias(paths)
+        let view = RegistryStore(paths: paths).loadView(selfAlias: selfAlias)
+        guard let entry = view.entries.first(where: { $0.address == address }) else {
+            let close = AddressSuggester.suggest(address, among: view.entries.map(\.address))
+            var message = "unknown address '\(TextSanitizer.oneLine(address))'"
+            if !close.isEmpty { message += " (did you mean: \(close.joined(separator: ", "))?)" }
+            message += view.entries.isEmpty ? "; the registry is empty" : "; see --list"
+            if let warning = view.warnings.first { message += "; \(warning)" }
+            return fail(message, .unknownAddress)
+        }
+        // The body: words joined by spaces (like "$*"), or stdin.
+        var body: [UInt8] = Array(o.messageWords.joined(separator: " ").utf8)
+        if o.readsStdin {
+            body = readStandardInput()
+            if body.last == 10 { body.removeLast(); if body.last == 13 { body.removeLast() } }
+            if body.isEmpty && o.filePath == nil { return fail("empty message on stdin", .usage) }
+        }
+        if let path = o.filePath {
+            if let problem = unreadable(path) { return fail("cannot read \(path): \(problem)", .usage) }
+        }
+        let sender = SenderIdentity.resolve(paths: paths, selfAlias: selfAlias,
+                                            localEntries: view.entries.filter { $0.host == selfAlias })
+        let request = OutgoingMessage(entry: entry, sender: sender, body: body, filePath: o.filePath,
+                                      enterDelayMilliseconds: EnterDelayPolicy.override(
+                                          environment: Environment.nonEmpty("AGENT_MESH_ENTER_DELAY"),
+                                          entry: entry.enterDelayMilliseconds),
+                                      force: Environment.get("FORCE_SEND") == "1",
+                                      skipDismiss: Environment.get("SKIP_DISMISS") == "1")
+        let outcome: DeliveryOutcome
+        let typed: String
+        if entry.host != selfAlias {
+            (outcome, typed) = (RemoteDelivery.deliver(request, paths: paths), "")
+        } else {
+            (outcome, typed) = LocalDelivery.deliver(request, paths: paths)
+        }
+        AuditLog.record(paths: paths, from: sender, to: address, status: outcome.status.rawValue,
+                        bytes: body.count + (o.filePath.flatMap(FileSystem.size) ?? 0),
+                        durationMilliseconds: outcome.durationMilliseconds, pane: outcome.paneID)
+        if let dialog = outcome.dismissedDialog, !o.isQuiet {
+            Output.err("\(name): dismissed a \(dialog) dialog on \(address) before delivery\n")
+        }
+        guard outcome.isDelivered else { return fail("\(address): \(outcome.detail)", NotifyExitCode.for(outcome.status)) }
+        if !o.isQuiet {
+            Output.out("→ \(address) (\(entry.host)[\(entry.target)]): \(typed)\n")
+        }
+        return 0
+    }
+
+    @discardableResult
+    static func fail(_ message: String, _ code: NotifyExitCode) -> Int32 {
+        Output.error(tool: name, message)
+        return code.rawValue
+    }
+
+    static func readStandardInput() -> [UInt8] {
+        var result: [UInt8] = []
+        var chunk = [UInt8](repeating: 0, count: 65_536)
+        while true {
+            let n = chunk.withUnsafeMutableBytes { b in read(0, b.baseAddress, b.count) }
+            if n < 0 && errno == EINTR { continue }
+            if n <= 0 { return result }
+            result.append(contentsOf: chunk[0..<n])
+        }
+    }
+
+    /// Why `path` cannot be sent as a file, or nil when it is a readable regular file.
+    static func unreadable(_ path: String) -> String? {
+        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        if fd < 0 { return String(cString: strerror(errno)) }
+        defer { close(fd) }
+        var st = stat()
+        guard fstat(fd, &st) == 0 else { return String(cString: strerror(errno)) }
+        return (st.st_mode & S_IFMT) == S_IFREG ? nil : "not a regular file"
+    }
+}

@@ -1,0 +1,63 @@
+import Glibc
+
+/// The tmux commands of one delivery, as argument lists (unit-testable, chained into as few
+/// client calls as possible by the engine).
+///
+/// Policy, from the measurements in DELIVERY.md:
+/// - Targets are exact: a pane id (`%7`), or `=session:index` when an entry has none. Never
+///   a bare name (tmux matches prefixes: `claude` would hit `claude-2`).
+/// - Text never travels in argv: `load-buffer -b <unique> -` reads it from stdin, so no `;`,
+///   leading `-`, key name or `#{}` is ever parsed. The buffer name is unique per send, so
+///   concurrent senders cannot paste each other's text, and `paste-buffer -d` deletes it.
+/// - `paste-buffer -p` (bracketed paste when the program asked for it: prompt_toolkit, Textual
+///   and Codex take the paste as one event, and an Enter after the closing bracket is a real
+///   Enter). No `-r`: the typed line never holds a line feed (the long-message rule), so the
+///   LF→CR translation never applies.
+/// - A mode (copy mode, view mode, choose-tree) is left with `copy-mode -q`, a command rather
+///   than keys, so it cannot open a prompt and hang with a client attached.
+/// - Waits happen inside the tmux server (`run-shell -d <seconds>` with no command), so the
+///   enter delay and the settle before verification cost no extra client round trip.
+public enum DeliveryCommands {
+    /// `capture-pane -p -e -t T ; display-message -p -t T <PaneSnapshot.format>`.
+    public static func probe(_ target: String) -> [[String]] {
+        [["capture-pane", "-p", "-e", "-t", target],
+         ["display-message", "-p", "-t", target, PaneSnapshot.format]]
+    }
+
+    public static func leaveMode(_ pane: String) -> [String] { ["copy-mode", "-q", "-t", pane] }
+
+    public static func escape(_ pane: String) -> [String] { ["send-keys", "-t", pane, "Escape"] }
+
+    public static func enter(_ pane: String) -> [String] { ["send-keys", "-t", pane, "Enter"] }
+
+    public static func loadBuffer(_ name: String) -> [String] { ["load-buffer", "-b", name, "-"] }
+
+    public static func paste(_ name: String, into pane: String) -> [String] {
+        ["paste-buffer", "-p", "-d", "-b", name, "-t", pane]
+    }
+
+    /// A pause inside the server: `run-shell -d <s> ''` (no shell is started).
+    public static func wait(milliseconds ms: Int) -> [String] {
+        let whole = ms / 1_000, frac = ms % 1_000
+        let padded = String(repeating: "0", count: 3 - String(frac).count) + String(frac)
+        return ["run-shell", "-d", "\(whole).\(padded)", ""]
+    }
+
+    /// Paste, wait the enter delay, Enter, let the program react, then probe: one client call.
+    public static func send(buffer: String, pane: String, enterDelayMilliseconds: Int, leavingMode: Bool) -> [[String]] {
+        var chain: [[String]] = []
+        if leavingMode { chain.append(leaveMode(pane)) }
+        chain.append(loadBuffer(buffer))
+        chain.append(paste(buffer, into: pane))
+        if enterDelayMilliseconds > 0 { chain.append(wait(milliseconds: enterDelayMilliseconds)) }
+        chain.append(enter(pane))
+        chain.append(wait(milliseconds: 0))
+        return chain + probe(pane)
+    }
+
+    /// A buffer name no other sender uses: `agent-mesh-<pid>-<random>`.
+    public static func uniqueBufferName() -> String {
+        var g = SystemRandomNumberGenerator()
+        return "agent-mesh-\(getpid())-\(String(g.next() & 0xffff_ffff_ffff, radix: 36))"
+    }
+}

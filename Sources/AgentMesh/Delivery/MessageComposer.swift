@@ -1,0 +1,63 @@
+/// Builds the one line notify-pane types: the sender tag, then the body.
+///
+/// Policy:
+/// - Tag: `[from <sender> @ <YYYY-MM-DDTHH:MM:SSZ>] ` (the bash tool's format, UTC, one space
+///   after), so a receiver can tell a peer's message from its human and reply to `<sender>`.
+/// - The sender is sanitised like the body (an `AGENT_NAME` cannot smuggle control bytes).
+/// - The whole line is one line: `TextSanitizer.oneLine`. A body that would not fit a prompt
+///   line comfortably is never typed; see `MessagePlan`.
+public enum MessageComposer {
+    /// `[from <sender> @ <time>] `.
+    public static func tag(sender: String, time: Int = WallClock.now()) -> String {
+        "[from \(TextSanitizer.oneLine(sender)) @ \(WallClock.iso8601(time))] "
+    }
+
+    /// Tag + sanitised body.
+    public static func line(sender: String, body: String, time: Int = WallClock.now()) -> String {
+        tag(sender: sender, time: time) + TextSanitizer.oneLine(body)
+    }
+}
+
+/// How a text body travels: typed as is, or saved to the recipient's inbox with a pointer typed.
+///
+/// The long/multi-line rule: a body is saved to `~/.agent-inbox/<sender>/msg-<time>-<n>.txt`
+/// (byte-exact, as received) and replaced by a one-line pointer when
+/// - it holds a line break (LF, CR, NEL, U+2028/2029): no program family agrees on what a
+///   pasted newline means (bash runs each line, the python REPL splits, Textual drops the
+///   rest), so a newline is never typed; or
+/// - it is longer than `maximumTypedLength` (500 Unicode scalars after sanitising). 500
+///   characters is about six lines of an 80-column prompt: past that, composers start folding
+///   pastes into placeholders (`[Pasted text #1]`), verification can no longer see the text,
+///   and a human reading the pane is better served by a file.
+public enum MessagePlan: Equatable, Sendable {
+    /// Type this (sanitised) body.
+    case typed(String)
+    /// Save these exact bytes to the inbox; type the pointer `MessagePlan.pointer` builds.
+    case inboxed([UInt8])
+
+    public static let maximumTypedLength = 500
+
+    public static func plan(_ body: [UInt8]) -> MessagePlan {
+        let text = String(decoding: body, as: UTF8.self)
+        if TextSanitizer.hasLineBreak(text) { return .inboxed(body) }
+        let typed = TextSanitizer.oneLine(text)
+        if typed.unicodeScalars.count > maximumTypedLength { return .inboxed(body) }
+        return .typed(typed)
+    }
+
+    /// The line typed in place of an inboxed body:
+    /// `long message saved at ~/.agent-inbox/<sender>/msg-….txt (N bytes, L lines)`.
+    public static func pointer(displayPath: String, bytes: [UInt8]) -> String {
+        var lines = bytes.reduce(0) { $0 + ($1 == 10 ? 1 : 0) }
+        if let last = bytes.last, last != 10 { lines += 1 }
+        return "long message saved at \(displayPath) (\(bytes.count) bytes, \(lines) line\(lines == 1 ? "" : "s"))"
+    }
+
+    /// The `--file` notification: `file dropped at <path> (N bytes)`, then `: <message>` when
+    /// a message was given.
+    public static func fileNote(displayPath: String, size: Int, message: String?) -> String {
+        let note = "file dropped at \(displayPath) (\(size) bytes)"
+        guard let message, !message.isEmpty else { return note }
+        return note + ": " + message
+    }
+}

@@ -1,0 +1,69 @@
+/// What one probe of a pane saw: its identity, mode and cursor, and the screen rows.
+///
+/// The probe is one tmux client call: `capture-pane -p -e -t T ; display-message -p -t T F`
+/// (see `DeliveryCommands.probe`). capture-pane comes first because it fails on a missing
+/// target, which stops the chain, whereas display-message silently falls back to another
+/// pane; the identity line is still checked against what was asked for.
+public struct PaneSnapshot: Equatable, Sendable {
+    public var paneID: String
+    public var windowID: String
+    public var windowIndex: Int
+    public var isInMode: Bool
+    public var cursorX: Int
+    public var cursorY: Int
+    public var isDead: Bool
+    public var width: Int
+    public var height: Int
+    /// `pane_current_command`: the program in the foreground (decides the enter delay).
+    public var currentCommand: String
+    public var rows: [ScreenLine]
+
+    /// The display-message format; the fixed first field finds the line.
+    public static let format = [
+        "AMPROBE", "#{pane_id}", "#{window_id}", "#{window_index}", "#{pane_in_mode}", "#{cursor_x}",
+        "#{cursor_y}", "#{pane_dead}", "#{pane_width}", "#{pane_height}", "#{pane_current_command}",
+    ].joined(separator: "\t")
+
+    /// Parses the probe's stdout; nil when the identity line is missing or malformed.
+    public init?(probeOutput text: String) {
+        var lines = text.split(separator: "\n", omittingEmptySubsequences: false)
+        while let last = lines.last, last.isEmpty { lines.removeLast() }
+        guard let index = lines.lastIndex(where: { $0.hasPrefix("AMPROBE\t") }) else { return nil }
+        let f = lines[index].split(separator: "\t", maxSplits: 10, omittingEmptySubsequences: false).map(String.init)
+        guard f.count == 11, let wi = Int(f[3]), let cx = Int(f[5]), let cy = Int(f[6]),
+              let w = Int(f[8]), let h = Int(f[9]) else { return nil }
+        paneID = f[1]; windowID = f[2]; windowIndex = wi; isInMode = f[4] == "1"
+        cursorX = cx; cursorY = cy; isDead = f[7] == "1"; width = w; height = h; currentCommand = f[10]
+        rows = lines[..<index].map { ScreenLine(parsing: $0) }
+    }
+
+    public init(paneID: String, windowID: String = "@0", windowIndex: Int = 0, isInMode: Bool = false,
+                cursorX: Int, cursorY: Int, isDead: Bool = false, width: Int = 80, height: Int = 24,
+                currentCommand: String = "bash", rows: [ScreenLine]) {
+        self.paneID = paneID; self.windowID = windowID; self.windowIndex = windowIndex
+        self.isInMode = isInMode; self.cursorX = cursorX; self.cursorY = cursorY; self.isDead = isDead
+        self.width = width; self.height = height; self.currentCommand = currentCommand; self.rows = rows
+    }
+
+    /// The row the cursor is on (empty when the capture is shorter).
+    public var cursorLine: ScreenLine {
+        rows.indices.contains(cursorY) ? rows[cursorY] : ScreenLine(cells: [])
+    }
+
+    /// The plain text of every row.
+    public var plainRows: [String] { rows.map(\.text) }
+
+    /// The input line as far as it can be seen: the cursor row, preceded by the rows it
+    /// wraps from (rows that fill the pane's width).
+    public var inputText: String {
+        guard rows.indices.contains(cursorY) else { return "" }
+        var start = cursorY
+        while start > 0, cursorY - start < 40, rows[start - 1].width >= width - 1 { start -= 1 }
+        return rows[start...cursorY].map(\.text).joined()
+    }
+
+    /// True when `other` shows the same screen and cursor (nothing was echoed yet).
+    public func looksUnchanged(from other: PaneSnapshot) -> Bool {
+        cursorX == other.cursorX && cursorY == other.cursorY && plainRows == other.plainRows
+    }
+}
