@@ -29,7 +29,7 @@ public enum Exchange {
     }
 
     /// The peer's slice text from the exchange's stdout, or nil when the ready line is missing.
-    public static func sliceText(fromReply stdout: [UInt8]) -> String? {
+    public static func sliceText(fromReply stdout: [UInt8], readyLine: String = readyLine) -> String? {
         let ready = Array((readyLine + "\n").utf8)
         var start = 0
         while start + ready.count <= stdout.count {
