@@ -58,9 +58,8 @@ public struct SSH: Sendable, Equatable {
     }
 
     /// A word for a POSIX sh script that itself sits inside single quotes: double-quoted, with
-    /// `"`, `\`, `$` and backquote escaped, and `'` (which cannot appear) written as `\047`
-    /// through printf — simpler: rejected by callers, since aliases, paths and addresses we
-    /// produce never contain one.
+    /// `"`, `\`, `$` and backquote escaped. nil when `s` holds a `'`, which cannot appear
+    /// inside the outer quotes; callers report it (aliases, paths and targets rarely do).
     public static func doubleQuoted(_ s: String) -> String? {
         if s.contains("'") { return nil }
         var out = "\""

@@ -16,7 +16,7 @@
 /// ```
 public struct SyncSettings: Sendable, Equatable {
     public var connectTimeoutSeconds = 5
-    public var controlPersistSeconds = 300
+    public var controlPersistSeconds = 300   // 0 would mean "forever" to ssh: the minimum is 1
     public var staleDropAfterSeconds = 7 * 86_400
     public var timeoutSeconds = 30
     public var debounceMilliseconds = 250
@@ -52,7 +52,7 @@ public struct SyncSettings: Sendable, Equatable {
             return nil
         }
         if let v = integer("connect_timeout", 1...60) { connectTimeoutSeconds = v }
-        if let v = integer("control_persist", 0...86_400) { controlPersistSeconds = v }
+        if let v = integer("control_persist", 1...86_400) { controlPersistSeconds = v }
         if let v = integer("timeout", 1...3_600) { timeoutSeconds = v }
         if let v = integer("debounce_ms", 0...10_000) { debounceMilliseconds = v }
         if let v = table["stale_drop_after"] {
@@ -72,7 +72,7 @@ public struct SyncSettings: Sendable, Equatable {
             return nil
         }
         if let v = integer("AGENT_MESH_CONNECT_TIMEOUT", 1...60) { connectTimeoutSeconds = v }
-        if let v = integer("AGENT_MESH_CONTROL_PERSIST", 0...86_400) { controlPersistSeconds = v }
+        if let v = integer("AGENT_MESH_CONTROL_PERSIST", 1...86_400) { controlPersistSeconds = v }
         if let v = integer("AGENT_MESH_SSH_TIMEOUT", 1...3_600) { timeoutSeconds = v }
         if let text = Environment.nonEmpty("AGENT_MESH_STALE_DROP_AFTER") {
             if let d = SyncSettings.parseDuration(text), d > 0 { staleDropAfterSeconds = d } else {
