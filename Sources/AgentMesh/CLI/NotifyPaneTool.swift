@@ -52,6 +52,8 @@ public enum NotifyPaneTool {
     /// Entry point; returns the process exit status.
     public static func main(_ argv: [String]) -> Int32 {
         Trace.log("start")
+        // Hidden: the receive side of a remote send, run over ssh by the sending host.
+        if argv.count == 2 && argv[1] == "--deliver-stdin" { return RemoteReceiver.serve(paths: MeshPaths()) }
         let options: NotifyPaneOptions
         do {
             options = try NotifyPaneOptions.parse(Array(argv.dropFirst()))
@@ -119,7 +121,7 @@ public enum NotifyPaneTool {
         let outcome: DeliveryOutcome
         let typed: String
         if entry.host != selfAlias {
-            (outcome, typed) = (RemoteDelivery.deliver(request, paths: paths), "")
+            (outcome, typed) = RemoteDelivery.deliver(request, paths: paths)
         } else {
             (outcome, typed) = LocalDelivery.deliver(request, paths: paths)
         }

@@ -50,12 +50,12 @@ public enum LocalDelivery {
 
 /// Delivery to an agent on another host.
 ///
-/// MULTI-HOST: this is the one place the remote transport plugs in (the next issue): run
-/// notify-pane's receive side over ssh on `entry.host`, shipping the body and file there,
-/// so the far host's inbox and `DeliveryEngine` do exactly what `LocalDelivery` does here.
+/// MULTI-HOST: the one place the remote transport plugs in: `RemoteSender` runs notify-pane's
+/// receive side (`--deliver-stdin`, `RemoteReceiver`) over one ssh on `entry.host`, shipping
+/// the body and file there, so the far host's inbox and `DeliveryEngine` do exactly what
+/// `LocalDelivery` does here; a bash-tool host gets a tmux-only paste instead.
 public enum RemoteDelivery {
-    public static func deliver(_ m: OutgoingMessage, paths: MeshPaths) -> DeliveryOutcome {
-        DeliveryOutcome(.remoteUnavailable,
-                        "remote delivery not implemented yet (recipient is on host '\(m.entry.host)')")
+    public static func deliver(_ m: OutgoingMessage, paths: MeshPaths) -> (DeliveryOutcome, String) {
+        RemoteSender.deliver(m, paths: paths)
     }
 }

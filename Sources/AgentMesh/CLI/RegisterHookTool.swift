@@ -114,9 +114,3 @@ public enum RegisterHookTool {
         try? FileSystem.append("\(paths.log)/hook.log", Array("\(WallClock.iso8601()) \(message)\n".utf8))
     }
 }
-
-/// What happens after this host's slice changed: for now nothing more than the local
-/// assembly the registrar already did; the multi-host sync hooks in here (coalesced).
-public enum SyncTrigger {
-    public static func afterLocalChange(paths: MeshPaths) {}
-}

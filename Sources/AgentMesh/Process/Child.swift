@@ -19,6 +19,9 @@ struct Child {
     private var stderr: [UInt8] = []
     private var status: TerminationStatus?
     private var timedOut = false
+    private var missedFirstOutput = false
+    /// Absolute time by which stdout must have produced a byte, while it has not.
+    private var firstOutputDeadline: Int?
     private var killAt: Int?
     private let started: Int
     private var ended: Int?
@@ -70,10 +73,12 @@ struct Child {
             _ = fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK)
         }
         let now = MonotonicClock.milliseconds()
-        return Child(command: command, pid: pid, pidfd: cshims_pidfd_open(pid),
-                     stdinFD: inPipe[1], stdoutFD: outPipe[0], stderrFD: errPipe[0],
-                     inputFileFD: inputFileFD, pending: command.input,
-                     started: now, deadline: now + max(1, command.timeoutMilliseconds))
+        var child = Child(command: command, pid: pid, pidfd: cshims_pidfd_open(pid),
+                          stdinFD: inPipe[1], stdoutFD: outPipe[0], stderrFD: errPipe[0],
+                          inputFileFD: inputFileFD, pending: command.input,
+                          started: now, deadline: now + max(1, command.timeoutMilliseconds))
+        child.firstOutputDeadline = command.firstOutputMilliseconds.map { now + max(1, $0) }
+        return child
     }
 
     /// The fds to poll and for what.
@@ -89,7 +94,7 @@ struct Child {
     /// How long poll may sleep for this child: to its deadline or kill escalation; without a
     /// pidfd (old kernels) a 5 ms tick to notice the exit.
     func millisecondsUntilNextDeadline(now: Int) -> Int {
-        var next = (killAt ?? deadline) - now
+        var next = (killAt ?? min(deadline, firstOutputDeadline ?? deadline)) - now
         if pidfd < 0 { next = min(next, 5) }
         return max(0, next)
     }
@@ -99,7 +104,8 @@ struct Child {
         if isFinished || status != nil { return }
         if let killAt {
             if now >= killAt { kill(-pid, SIGKILL); kill(pid, SIGKILL); self.killAt = now + 1_000 }
-        } else if now >= deadline {
+        } else if now >= deadline || (firstOutputDeadline.map { now >= $0 } ?? false) {
+            if now < deadline { missedFirstOutput = true }
             timedOut = true
             kill(-pid, SIGTERM)
             kill(pid, SIGTERM)
@@ -110,7 +116,9 @@ struct Child {
     mutating func handle(_ role: FDRole, revents: Int16) {
         switch role {
         case .stdin: feedStdin()
-        case .stdout: _ = drain(&stdoutFD, into: &stdout)
+        case .stdout:
+            _ = drain(&stdoutFD, into: &stdout)
+            if !stdout.isEmpty { firstOutputDeadline = nil }
         case .stderr: _ = drain(&stderrFD, into: &stderr)
         case .exit: reapIfExited(blocking: true)
         }
@@ -191,7 +199,7 @@ struct Child {
 
     func result() -> ProcessResult {
         ProcessResult(command: command, status: status ?? .signaled(SIGKILL), stdout: stdout,
-                      stderr: stderr, timedOut: timedOut,
+                      stderr: stderr, timedOut: timedOut, missedFirstOutput: missedFirstOutput,
                       elapsedMilliseconds: Double((ended ?? MonotonicClock.milliseconds()) - started))
     }
 }

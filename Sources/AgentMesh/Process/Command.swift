@@ -16,16 +16,23 @@ public struct Command: Sendable, Equatable, CustomStringConvertible {
     public var timeoutMilliseconds: Int
     /// Environment overrides (nil value = unset); nil map = inherit unchanged.
     public var environment: [String: String?]?
+    /// An earlier deadline, in milliseconds from the start, for the first byte on stdout; nil =
+    /// none. A child that has said nothing by then is killed like one past its deadline
+    /// (`ProcessResult.missedFirstOutput`). ssh uses it: a remote side that answers at once with
+    /// a ready line proves the connection works, so a wedged ControlMaster costs this long, not
+    /// the whole deadline.
+    public var firstOutputMilliseconds: Int?
 
     public init(_ executable: String, _ arguments: [String], input: [UInt8] = [],
                 inputFile: String? = nil, timeoutMilliseconds: Int = 5_000,
-                environment: [String: String?]? = nil) {
+                environment: [String: String?]? = nil, firstOutputMilliseconds: Int? = nil) {
         self.executable = executable
         self.arguments = arguments
         self.input = input
         self.inputFile = inputFile
         self.timeoutMilliseconds = timeoutMilliseconds
         self.environment = environment
+        self.firstOutputMilliseconds = firstOutputMilliseconds
     }
 
     /// argv[0...] as the child sees it.
@@ -58,7 +65,17 @@ public struct ProcessResult: Sendable {
     public let stderr: [UInt8]
     /// True when the deadline passed and the child was killed.
     public let timedOut: Bool
+    /// True when the child was killed because its first stdout byte did not come in time
+    /// (`Command.firstOutputMilliseconds`); `timedOut` is then true as well.
+    public let missedFirstOutput: Bool
     public let elapsedMilliseconds: Double
+
+    public init(command: Command, status: TerminationStatus, stdout: [UInt8], stderr: [UInt8],
+                timedOut: Bool, missedFirstOutput: Bool = false, elapsedMilliseconds: Double) {
+        self.command = command; self.status = status; self.stdout = stdout; self.stderr = stderr
+        self.timedOut = timedOut; self.missedFirstOutput = missedFirstOutput
+        self.elapsedMilliseconds = elapsedMilliseconds
+    }
 
     public var isSuccess: Bool { status.isSuccess && !timedOut }
     public var stdoutText: String { String(decoding: stdout, as: UTF8.self) }
@@ -78,16 +95,21 @@ public struct CommandFailed: Error, CustomStringConvertible, Sendable {
     public let status: TerminationStatus
     public let stderr: String
     public let timedOut: Bool
+    public let missedFirstOutput: Bool
 
     public init(_ result: ProcessResult) {
         command = result.command
         status = result.status
         stderr = result.stderrText
         timedOut = result.timedOut
+        missedFirstOutput = result.missedFirstOutput
     }
 
     public var description: String {
         let name = command.executable.split(separator: "/").last.map(String.init) ?? command.executable
+        if missedFirstOutput, let first = command.firstOutputMilliseconds {
+            return "\(name) \(command.arguments.first ?? ""): no answer within \(first) ms"
+        }
         if timedOut {
             return "\(name) \(command.arguments.first ?? "") timed out after \(command.timeoutMilliseconds) ms"
         }

@@ -1,0 +1,172 @@
+@testable import AgentMesh
+import Glibc
+import Testing
+
+/// End to end across fake hosts (network namespaces, own sshd each; see Tests/MultiHost).
+/// Needs root; skipped with a printed reason otherwise.
+@Suite("multi-host: replicated registry and remote delivery", .serialized)
+struct MultiHostTests {
+    /// Three hosts with agent-mesh, registered and synced once.
+    func meshOfThree() throws -> MeshHarness? {
+        guard let mesh = try MeshHarness.up(3) else { return nil }
+        try mesh.configure()
+        for h in mesh.hosts { try mesh.startTmux(h) }
+        for h in mesh.hosts { try mesh.tool(h, "agent-discover", ["-q"]).check() }
+        return mesh
+    }
+
+    func send(_ mesh: MeshHarness, from: String, to address: String, _ args: [String]) throws -> ProcessResult {
+        try mesh.tool(from, "notify-pane", ["-q", address] + args)
+    }
+
+    /// The recorder's last line on `host` once it ends with `suffix`.
+    func recorded(_ mesh: MeshHarness, _ host: String, endsWith suffix: String) -> Bool {
+        eventually(5) {
+            guard let bytes = mesh.file(host, "rec.txt") else { return false }
+            return String(decoding: bytes, as: UTF8.self).hasSuffix(suffix)
+        }
+    }
+
+    @Test("3 hosts register and sync; a window rename reaches the others through the coalesced hook sync")
+    func registerSyncRename() throws {
+        guard let mesh = try meshOfThree() else { return }
+        for h in mesh.hosts {
+            let hostsSeen = Set(mesh.registry(h).map(\.host))
+            #expect(hostsSeen == ["h1", "h2", "h3"], "registry of \(h): \(hostsSeen)")
+            #expect(mesh.registry(h).count == 6)
+        }
+        let text = String(decoding: mesh.file("h1", ".agents/registry.toml") ?? [], as: UTF8.self)
+        #expect(text.hasPrefix("# agent-mesh registry: every agent of mesh [h1 h2 h3], assembled on h1 at "))
+        let addresses = mesh.registry("h1").map { "\($0.host) \($0.address)" }
+        #expect(addresses == addresses.sorted())
+
+        try mesh.sh("h2", "tmux rename-window -t work:0 renamed").check()
+        try mesh.tool("h2", "agent-register-hook", ["on", "work"]).check()
+        #expect(eventually(8) { mesh.registry("h1").contains { $0.address == "h2-work-renamed" } })
+        #expect(eventually(8) { mesh.registry("h3").contains { $0.address == "h2-work-renamed" } })
+
+        // A burst of 30 hook events: one or two syncs, not 30.
+        try mesh.sh("h2", "for i in $(seq 30); do ~/bin/agent-register-hook on work; done").check()
+        MonotonicClock.sleep(milliseconds: 2_000)
+        let log = String(decoding: mesh.file("h2", ".agents/log/sync.log") ?? [], as: UTF8.self)
+        let rounds = log.split(separator: "\n").count
+        #expect(rounds >= 1 && rounds <= 4, "sync rounds for 1 + 30 hook events: \(rounds)")
+    }
+
+    @Test("text and files both ways, byte-exact; a 100 MB file; no overwrite")
+    func sendsBothWays() throws {
+        guard let mesh = try meshOfThree() else { return }
+        try send(mesh, from: "h1", to: "h2-work-rec", ["hello from h1"]).check()
+        #expect(recorded(mesh, "h2", endsWith: "] hello from h1\n"))
+        try send(mesh, from: "h2", to: "h1-work-rec", ["hello from h2"]).check()
+        #expect(recorded(mesh, "h1", endsWith: "] hello from h2\n"))
+        let tagged = String(decoding: mesh.file("h1", "rec.txt") ?? [], as: UTF8.self)
+        #expect(tagged.hasPrefix("[from h2 @ 20"))
+
+        let payload = (0..<70_000).map { UInt8(truncatingIfNeeded: $0 &* 7 &+ $0 >> 8) }
+        try mesh.sh("h2", "cat > /tmp/report.bin", input: payload).check()
+        try send(mesh, from: "h2", to: "h1-work-rec", ["--file", "/tmp/report.bin", "see", "this"]).check()
+        #expect(recorded(mesh, "h1", endsWith: "] file dropped at ~/.agent-inbox/h2/report.bin (70000 bytes): see this\n"))
+        #expect(mesh.file("h1", ".agent-inbox/h2/report.bin") == payload)
+        // Different bytes, same name: a suffix, never an overwrite.
+        try mesh.sh("h2", "printf other > /tmp/report.bin").check()
+        try send(mesh, from: "h2", to: "h1-work-rec", ["--file", "/tmp/report.bin"]).check()
+        #expect(mesh.file("h1", ".agent-inbox/h2/report.1.bin") == Array("other".utf8))
+        #expect(mesh.file("h1", ".agent-inbox/h2/report.bin") == payload)
+
+        try mesh.sh("h1", "head -c 100000000 /dev/urandom > /tmp/big.bin").check()
+        let r = try send(mesh, from: "h1", to: "h2-work-agent2", ["--file", "/tmp/big.bin"])
+        #expect(r.isSuccess, "\(r.stderrText)")
+        let sums = try mesh.sh("h1", "sha256sum /tmp/big.bin | cut -c1-64").stdoutText
+        let there = try mesh.sh("h2", "sha256sum ~/.agent-inbox/h1/big.bin | cut -c1-64").stdoutText
+        #expect(!sums.isEmpty && sums == there)
+    }
+
+    @Test("the adversarial corpus arrives byte-exact across hosts; 10 kB goes to the inbox")
+    func adversarialCorpus() throws {
+        guard let mesh = try meshOfThree() else { return }
+        let corpus = ["ends with;", ";", "-starts with dash", "--", "$(touch /tmp/pwned) `id`",
+                      "'single' \"double\" \\back\\slash\\", "#{pane_id} #{session_name}", "C-c", "Enter",
+                      "C-m C-d", "héllo wörld ✓ 你好 👨‍💻", "a\\;b", "~ * ? [ ] | & > < !"]
+        for message in corpus {
+            let r = try send(mesh, from: "h1", to: "h2-work-rec", ["--", message])
+            #expect(r.isSuccess, "\(message): \(r.stderrText)")
+            #expect(recorded(mesh, "h2", endsWith: "] \(message)\n"), "not byte-exact: \(message)")
+        }
+        #expect(try mesh.sh("h2", "test ! -e /tmp/pwned").isSuccess)
+        let long = (0..<10_000).map { i in UInt8(ascii: "a") + UInt8(i % 26) }
+        let r = try mesh.tool("h1", "notify-pane", ["-q", "h2-work-rec", "-"], input: long)
+        #expect(r.isSuccess, "\(r.stderrText)")
+        #expect(recorded(mesh, "h2", endsWith: "(10000 bytes, 1 line)\n"))
+        let inbox = try mesh.sh("h2", "cat ~/.agent-inbox/h1/msg-*.txt").stdout
+        #expect(inbox == long)
+    }
+
+    @Test("a host cut off: bounded sync, agents kept stale, sends fail fast with 4; healed: live again")
+    func cutOffAndHealed() throws {
+        guard let mesh = try meshOfThree() else { return }
+        // A shared connection to h3 exists (a send), then h3 drops off the network.
+        try send(mesh, from: "h1", to: "h3-work-rec", ["before"]).check()
+        try ProcessRunner.run(Command(MeshHarness.script, ["down", "h3"])).check()
+
+        var start = MonotonicClock.milliseconds()
+        let failed = try send(mesh, from: "h1", to: "h3-work-rec", ["while down"])
+        var elapsed = MonotonicClock.milliseconds() - start
+        #expect(failed.status == .exited(4), "\(failed.stderrText)")
+        #expect(elapsed < 2_300, "send to a wedged master took \(elapsed) ms (connect timeout 1 s)")
+
+        start = MonotonicClock.milliseconds()
+        let sync = try mesh.tool("h1", "agent-discover", ["--sync"])
+        elapsed = MonotonicClock.milliseconds() - start
+        #expect(sync.isSuccess)
+        #expect(sync.stdoutText.contains("h3 unreachable"), "\(sync.stdoutText)")
+        #expect(elapsed < 2_300, "sync with h3 down took \(elapsed) ms")
+        let stale = mesh.registry("h1").filter { $0.host == "h3" }
+        #expect(stale.count == 2 && stale.allSatisfy { $0.isStale && $0.lastSeen != nil })
+        let long = try mesh.tool("h1", "notify-pane", ["--list", "--long"]).stdoutText
+        #expect(long.contains("stale"))
+
+        start = MonotonicClock.milliseconds()
+        let cold = try send(mesh, from: "h1", to: "h3-work-rec", ["still down"])
+        elapsed = MonotonicClock.milliseconds() - start
+        #expect(cold.status == .exited(4) && elapsed < 2_300, "cold send to a dead host: \(elapsed) ms")
+
+        try ProcessRunner.run(Command(MeshHarness.script, ["heal", "h3"])).check()
+        #expect(try mesh.tool("h1", "agent-discover", ["--sync"]).isSuccess)
+        #expect(mesh.registry("h1").filter { $0.host == "h3" }.allSatisfy { !$0.isStale })
+        try send(mesh, from: "h1", to: "h3-work-rec", ["after heal"]).check()
+        #expect(recorded(mesh, "h3", endsWith: "] after heal\n"))
+    }
+
+    @Test("mixed mesh: a bash-tool host is pulled with cat, gets messages by tmux only, and its registry reads")
+    func mixedMesh() throws {
+        guard let mesh = try MeshHarness.up(3) else { return }
+        try mesh.configure(agentMesh: ["h1", "h2"])
+        for h in ["h1", "h2"] { try mesh.startTmux(h) }
+        // h3 runs the bash tool: only tmux and its hand-assembled files.
+        try mesh.sh("h3", "tmux new-session -d -s legacy -n main -x 200 -y 50 'cat > $HOME/rec.txt'").check()
+        let bashSlice = "[agents.h3-legacy-main]\nhost = \"h3\"\ntarget = \"legacy:0\"\nsession = \"legacy\"\n"
+            + "window = \"main\"\nrole = \"claude-code agent\"\nscope = \"~/src\"\n"
+        try mesh.sh("h3", "cat > ~/.agents/local.toml", input: Array(bashSlice.utf8)).check()
+        for h in ["h1", "h2"] { try mesh.tool(h, "agent-discover", ["-q"]).check() }
+
+        let legacy = mesh.registry("h1").first { $0.address == "h3-legacy-main" }
+        #expect(legacy?.protocolVersion == 0 && legacy?.isStale == false)
+        let r = try send(mesh, from: "h1", to: "h3-legacy-main", ["--", "; -x $(id) #{pane_id} ünï"])
+        #expect(r.isSuccess, "\(r.stderrText)")
+        #expect(recorded(mesh, "h3", endsWith: "] ; -x $(id) #{pane_id} ünï\n"))
+        let file = try send(mesh, from: "h1", to: "h3-legacy-main", ["--file", "/etc/hostname"])
+        #expect(file.status == .exited(4) && file.stderrText.contains("bash tool"))
+
+        // Our slice resolves with the bash tool's line reader: plain tables and string lines.
+        let ours = String(decoding: mesh.file("h1", ".agents/local.toml") ?? [], as: UTF8.self)
+        #expect(ours.contains("[agents.h1-work-agent1]\nhost = \"h1\"\ntarget = \"work:0\"\n"))
+        // The bash tool pushes its assembled registry (concatenated slices, a repeated table):
+        let pushed = bashSlice + "\n" + ours + "\n" + bashSlice
+        try mesh.sh("h1", "cat > ~/.agents/registry.toml", input: Array(pushed.utf8)).check()
+        let list = try mesh.tool("h1", "notify-pane", ["--list"]).stdoutText
+        #expect(list.contains("h3-legacy-main") && list.contains("h1-work-agent1"))
+        try send(mesh, from: "h1", to: "h3-legacy-main", ["read from a bash registry"]).check()
+        #expect(recorded(mesh, "h3", endsWith: "] read from a bash registry\n"))
+    }
+}
