@@ -129,13 +129,14 @@ struct CommandLineTests {
         #expect(r.stderr == "notify-pane: error: AGENT_MESH_ENTER_DELAY takes seconds (0.15) or milliseconds (150ms), got 'soon'\n")
     }
 
-    @Test("a recipient on another host → exit 4, remote delivery not implemented yet")
-    func remote() throws {
+    @Test("a recipient on a host ssh cannot reach → exit 4, one line naming the host and ssh's reason")
+    func remoteUnreachable() throws {
         let m = try mesh()
         defer { m.close() }
         let r = try m.notify(["worker-1-ci-codex", "hi"])
         #expect(r.code == 4)
-        #expect(r.stderr == "notify-pane: error: worker-1-ci-codex: remote delivery not implemented yet (recipient is on host 'worker-1')\n")
+        #expect(r.stderr.hasPrefix("notify-pane: error: worker-1-ci-codex: ssh worker-1: "))
+        #expect(r.stderr.split(separator: "\n").count == 1)
     }
 }
 
