@@ -168,9 +168,9 @@ struct EngineDataTests {
         #expect(plain.count == 3 && !plain.contains { $0.first == "run-shell" })
         let cmd = Tmux(binary: "tmux", socketPath: "/s").chained([["a"], ["b", "c"]], input: [1])
         #expect(cmd.argv == ["tmux", "-u", "-S", "/s", "a", ";", "b", "c"] && cmd.input == [1])
-        let split = DeliveryEngine.splitGlobalOptions(cmd.arguments)
+        let split = TmuxClient.splitGlobalOptions(cmd.arguments)
         #expect(split.socket == "/s" && Array(split.rest) == ["a", ";", "b", "c"])
-        #expect(DeliveryEngine.splitGlobalOptions(["-u", "-L", "x", "ls"]).socket == nil)
+        #expect(TmuxClient.splitGlobalOptions(["-u", "-L", "x", "ls"]).socket == nil)
         #expect(DeliveryCommands.wait(milliseconds: 1_234) == ["run-shell", "-d", "1.234"])
         #expect(DeliveryCommands.uniqueBufferName() != DeliveryCommands.uniqueBufferName())
     }

@@ -14,7 +14,7 @@ struct TmuxWireTests {
         let pane = try mesh.window(session: "wire", name: "rec", "python3 \(Package.fixture("raw_recorder.py")) \(out)")
         try mesh.waitFor(pane, "rec>")
         let probe = DeliveryCommands.probe(pane)
-        let args = Array(DeliveryEngine.splitGlobalOptions(Tmux(binary: "tmux", socketPath: nil).chained(probe).arguments).rest)
+        let args = Array(TmuxClient.splitGlobalOptions(Tmux(binary: "tmux", socketPath: nil).chained(probe).arguments).rest)
         let wire = try #require(TmuxWire.run(socket: mesh.socketPath, arguments: args, input: [], timeoutMilliseconds: 3_000))
         let binary = try ProcessRunner.run(Tmux(binary: "tmux", socketPath: mesh.socketPath).chained(probe))
         #expect(wire.status == 0 && wire.stdout == binary.stdout && wire.stderr.isEmpty)
@@ -22,7 +22,7 @@ struct TmuxWireTests {
         let text = "wire; 👨‍💻 #{pane_id} -x"
         let send = Tmux(binary: "tmux", socketPath: nil).chained(
             DeliveryCommands.send(buffer: "wire-test", pane: pane, enterDelayMilliseconds: 0, leavingMode: false))
-        let sent = try #require(TmuxWire.run(socket: mesh.socketPath, arguments: Array(DeliveryEngine.splitGlobalOptions(send.arguments).rest),
+        let sent = try #require(TmuxWire.run(socket: mesh.socketPath, arguments: Array(TmuxClient.splitGlobalOptions(send.arguments).rest),
                                              input: Array(text.utf8),
                                              timeoutMilliseconds: 3_000))
         #expect(sent.status == 0)

@@ -60,6 +60,7 @@ public enum RegisterHookTool {
                 report("\(verb) \(args[1]): \(error)", paths: paths)
             }
             SyncTrigger.afterLocalChange(paths: paths)
+            Trace.log("hook: done")
             return 0
         case "identify":
             do {

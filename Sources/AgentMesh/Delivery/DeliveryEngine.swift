@@ -27,7 +27,7 @@ public struct DeliveryEngine {
     /// every call. Off when `TMUX_BIN` names a binary (the user wants that one) or
     /// `AGENT_MESH_TMUX_EXEC=1`; it falls back to the binary by itself when the server
     /// cannot be spoken to before a command was sent.
-    public var usesWire = Environment.nonEmpty("TMUX_BIN") == nil && Environment.get("AGENT_MESH_TMUX_EXEC") != "1"
+    public var usesWire = TmuxClient.wireAllowed
 
     public init(paths: MeshPaths = MeshPaths(), tmux: Tmux = Tmux()) {
         self.paths = paths
@@ -179,16 +179,7 @@ public struct DeliveryEngine {
     }
 
     func call(_ command: Command) -> Result<ProcessResult, SystemError> {
-        let (socket, rest) = Self.splitGlobalOptions(command.arguments)
-        if usesWire, let socket, let first = rest.first,
-           let w = TmuxWire.run(socket: socket, arguments: Array(rest), input: command.input,
-                                timeoutMilliseconds: command.timeoutMilliseconds) {
-            Trace.log("wire \(first) → \(w.status)")
-            return .success(ProcessResult(command: command, status: .exited(w.status), stdout: w.stdout,
-                                          stderr: w.stderr, timedOut: w.timedOut, elapsedMilliseconds: 0))
-        }
-        Trace.log("tmux \(command.arguments.first(where: { !$0.hasPrefix("-") && !$0.hasPrefix("/") }) ?? "")")
-        do { return .success(try ProcessRunner.run(command)) } catch { return .failure(error) }
+        do { return .success(try TmuxClient.run(command, allowWire: usesWire)) } catch { return .failure(error) }
     }
 
     /// A tmux call's result, or the outcome its failure means: a missing pane, session or
@@ -208,26 +199,9 @@ public struct DeliveryEngine {
         return .failure(DeliveryOutcome(.tmuxFailure, Self.describe(p)))
     }
 
-    /// The `-S` socket and the tmux command words after the client's global options
-    /// (`-u`, `-S <path>`, `-L <name>`; `-L` yields no socket path).
-    static func splitGlobalOptions(_ arguments: [String]) -> (socket: String?, rest: ArraySlice<String>) {
-        var args = arguments[...]
-        var socket: String?
-        while let first = args.first {
-            if first == "-u" { args = args.dropFirst(); continue }
-            if (first == "-S" || first == "-L") && args.count >= 2 {
-                if first == "-S" { socket = args[args.index(after: args.startIndex)] }
-                args = args.dropFirst(2)
-                continue
-            }
-            break
-        }
-        return (socket, args)
-    }
-
     /// `tmux <command>: <first stderr line, or how it ended>` (the client's options skipped).
     static func describe(_ p: ProcessResult) -> String {
-        let args = splitGlobalOptions(p.command.arguments).rest
+        let args = TmuxClient.splitGlobalOptions(p.command.arguments).rest
         let name = FileSystem.baseName(p.command.executable)
         let what = "\(name) \(args.first ?? "")"
         if p.timedOut { return "\(what) timed out after \(p.command.timeoutMilliseconds) ms" }

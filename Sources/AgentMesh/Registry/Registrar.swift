@@ -49,11 +49,14 @@ public struct Registrar {
             break
         }
         let store = RegistryStore(paths: paths)
+        Trace.log("registrar: start")
         let lock = try store.lockRegistry()
+        Trace.log("registrar: locked")
         defer { lock.unlock() }
 
         let listing = PaneListing()
-        let result = try ProcessRunner.run(listing.command(tmux))
+        // An explicit socket lets the listing go over the wire (no tmux process to start).
+        let result = try TmuxClient.run(listing.command(tmux.on(socket: Registrar.defaultSocket(tmux))))
         var records: [PaneRecord] = []
         if result.isSuccess {
             records = listing.parse(result.stdoutText)
@@ -64,9 +67,11 @@ public struct Registrar {
         } else if !Registrar.isNoServer(result) {
             throw CommandFailed(result)
         }
+        Trace.log("registrar: listed \(records.count) panes")
         let socket = records.first?.socketPath ?? Registrar.defaultSocket(tmux)
 
         let previous = store.readLocal(defaultHost: host)
+        Trace.log("registrar: read local.toml")
         let old = previous.slice?.entries ?? []
         let kept = old.filter { e in
             guard let s = e.socket, s != socket else { return false }
@@ -77,6 +82,7 @@ public struct Registrar {
         entries = kept + entries
         entries.sort { ($0.session, $0.windowIndex ?? 0, $0.address) < ($1.session, $1.windowIndex ?? 0, $1.address) }
 
+        Trace.log("registrar: built entries")
         let changed = previous.problem != nil || previous.slice?.entries != entries || previous.slice?.host != host
         if changed {
             let slice = LocalSlice(host: host, serial: LocalSlice.nextSerial(after: previous.slice?.serial ?? 0),
@@ -86,6 +92,7 @@ public struct Registrar {
         if changed || !FileSystem.exists(paths.registryToml) {
             try RegistryAssembler(paths: paths, selfAlias: host).assemble(local: entries)
         }
+        Trace.log("registrar: written (changed: \(changed))")
         return Outcome(windows: entries.count, changed: changed, replacedCorrupt: previous.problem, skipped: false)
     }
 

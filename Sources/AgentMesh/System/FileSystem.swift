@@ -33,7 +33,12 @@ public enum FileSystem {
     }
 
     /// Replaces `path` atomically with `bytes`, created with `mode`.
-    public static func writeAtomically(_ path: String, _ bytes: [UInt8], mode: mode_t = 0o644) throws(SystemError) {
+    ///
+    /// `syncDirectory` also `fsync`s the folder so the rename itself survives a power cut.
+    /// Registry files skip it (hooks write them on every tmux event, and the next hook rebuilds
+    /// them from live state); files people hand over (the inbox) use it.
+    public static func writeAtomically(_ path: String, _ bytes: [UInt8], mode: mode_t = 0o644,
+                                       syncDirectory: Bool = false) throws(SystemError) {
         let dir = directory(of: path)
         let base = path.split(separator: "/").last.map(String.init) ?? path
         var fd: Int32 = -1
@@ -55,12 +60,15 @@ public enum FileSystem {
             unlink(tmp)
             throw error
         }
-        let dfd = retryingEINTR { open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC) }
-        if dfd >= 0 { _ = fsync(dfd); close(dfd) }
+        if syncDirectory {
+            let dfd = retryingEINTR { open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC) }
+            if dfd >= 0 { _ = fsync(dfd); close(dfd) }
+        }
     }
 
-    public static func writeAtomically(_ path: String, text: String, mode: mode_t = 0o644) throws(SystemError) {
-        try writeAtomically(path, Array(text.utf8), mode: mode)
+    public static func writeAtomically(_ path: String, text: String, mode: mode_t = 0o644,
+                                       syncDirectory: Bool = false) throws(SystemError) {
+        try writeAtomically(path, Array(text.utf8), mode: mode, syncDirectory: syncDirectory)
     }
 
     /// Writes every byte, resuming after short writes and EINTR.
