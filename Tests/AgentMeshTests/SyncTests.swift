@@ -93,7 +93,7 @@ struct SyncSettingsTests {
         s.apply(try TOML.parse("connect_timeout = 2\nstale_drop_after = \"2h\"\ncontrol_persist = -1\n"), source: "c")
         #expect(s.connectTimeoutSeconds == 2)
         #expect(s.staleDropAfterSeconds == 7_200)
-        #expect(s.controlPersistSeconds == 300)
+        #expect(s.controlPersistSeconds == 600)
         #expect(s.warnings.count == 1)
     }
 }
