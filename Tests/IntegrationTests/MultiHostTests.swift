@@ -15,8 +15,9 @@ struct MultiHostTests {
         return mesh
     }
 
-    func send(_ mesh: MeshHarness, from: String, to address: String, _ args: [String]) throws -> ProcessResult {
-        try mesh.tool(from, "notify-pane", ["-q", address] + args)
+    func send(_ mesh: MeshHarness, from: String, to address: String, _ args: [String],
+              input: [UInt8] = []) throws -> ProcessResult {
+        try mesh.tool(from, "notify-pane", ["-q", address] + args, input: input)
     }
 
     /// The recorder's last line on `host` once it ends with `suffix`.
@@ -155,8 +156,20 @@ struct MultiHostTests {
         let r = try send(mesh, from: "h1", to: "h3-legacy-main", ["--", "; -x $(id) #{pane_id} ünï"])
         #expect(r.isSuccess, "\(r.stderrText)")
         #expect(recorded(mesh, "h3", endsWith: "] ; -x $(id) #{pane_id} ünï\n"))
-        let file = try send(mesh, from: "h1", to: "h3-legacy-main", ["--file", "/etc/hostname"])
-        #expect(file.status == .exited(4) && file.stderrText.contains("bash tool"))
+        // Files and long messages reach a bash-tool host's inbox too (a shell script there).
+        let hostname = try #require(try FileSystem.read("/etc/hostname"))
+        let file = try send(mesh, from: "h1", to: "h3-legacy-main", ["--file", "/etc/hostname", "see; $(this)"])
+        #expect(file.isSuccess, "\(file.stderrText)")
+        #expect(recorded(mesh, "h3", endsWith: "] file dropped at ~/.agent-inbox/h1/hostname (\(hostname.count) bytes): see; $(this)\n"),
+                "\(String(decoding: mesh.file("h3", "rec.txt") ?? [], as: UTF8.self))")
+        #expect(mesh.file("h3", ".agent-inbox/h1/hostname") == hostname)
+        let body = "first line ' \" $(x)\nsecond line"   // (stdin's one trailing newline is dropped)
+        let long = try send(mesh, from: "h1", to: "h3-legacy-main", ["-"] , input: Array(body.utf8))
+        #expect(long.isSuccess, "\(long.stderrText)")
+        #expect(recorded(mesh, "h3", endsWith: " (\(body.utf8.count) bytes, 2 lines)\n"))
+        let saved = FileSystem.list(mesh.home("h3") + "/.agent-inbox/h1").filter { $0.hasPrefix("msg-") }
+        #expect(saved.count == 1)
+        #expect(saved.first.flatMap { mesh.file("h3", ".agent-inbox/h1/" + $0) } == Array(body.utf8))
 
         // Our slice resolves with the bash tool's line reader: plain tables and string lines.
         let ours = String(decoding: mesh.file("h1", ".agents/local.toml") ?? [], as: UTF8.self)

@@ -9,7 +9,8 @@
 ///   it with its size and SHA-256; the far side runs the same delivery engine and its exit
 ///   status is ours. Protocol 0 (a bash-tool host, tmux only): `tmux load-buffer -b <unique> -`
 ///   with the composed line on stdin, `paste-buffer -p -d`, `send-keys Enter`, on the remote
-///   user's default tmux server and the registry's target.
+///   user's default tmux server and the registry's target; files and long messages go to its
+///   inbox with a shell script first (`BashToolDrop`).
 /// - The remote script first echoes a ready line; no first byte within the connect timeout
 ///   plus half a second means a dead host or a wedged ControlMaster: ssh is killed, the
 ///   master told to exit, and the send fails with exit 4 — bounded even right after the host
@@ -46,13 +47,14 @@ public enum RemoteSender {
                                   input: request.encoded(), inputFile: m.filePath,
                                   timeoutMilliseconds: settings.timeoutSeconds * 1_000 + extraMilliseconds)
         } else {
+            let target = m.entry.windowIndex.map { Tmux.exactWindow(session: m.entry.session, index: $0) } ?? m.entry.target
             guard m.filePath == nil, case .typed(let line) = MessagePlan.plan(m.body) else {
-                return (DeliveryOutcome(.remoteUnavailable,
-                                        "\(host) runs the bash tool (no agent-mesh): files and long or multi-line messages need agent-mesh there"), "")
+                var outcome = deliverToBashTool(m, ssh: ssh, settings: settings, target: target, time: time)
+                outcome.0.durationMilliseconds = MonotonicClock.milliseconds() - started
+                return outcome
             }
             typedLocally = line
             let text = MessageComposer.tag(sender: m.sender, time: time) + line
-            let target = m.entry.windowIndex.map { Tmux.exactWindow(session: m.entry.session, index: $0) } ?? m.entry.target
             guard let remote = tmuxOnlyCommand(target: target, buffer: "agent-mesh-\(getpid())-\(UInt32.random(in: 0...UInt32.max))") else {
                 return (DeliveryOutcome(.remoteUnavailable, "target '\(m.entry.target)' cannot be quoted for \(host)"), "")
             }
