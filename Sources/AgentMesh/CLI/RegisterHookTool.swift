@@ -56,10 +56,11 @@ public enum RegisterHookTool {
                 if let corrupt = outcome.replacedCorrupt {
                     report("\(corrupt) (replaced by the rebuilt slice; old copy kept as local.toml.corrupt)", paths: paths)
                 }
+                // Peers only need to hear about real changes (a pane switch usually is none).
+                if outcome.changed { SyncTrigger.afterLocalChange(paths: paths) }
             } catch {
                 report("\(verb) \(args[1]): \(error)", paths: paths)
             }
-            SyncTrigger.afterLocalChange(paths: paths)
             Trace.log("hook: done")
             return 0
         case "identify":

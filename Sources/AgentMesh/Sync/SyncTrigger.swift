@@ -13,7 +13,7 @@
 ///   burst arrives, clears the flag, runs one sync, releases the lock, and loops while the
 ///   flag was set again meanwhile. A burst of 30 window events gives one or two syncs.
 public enum SyncTrigger {
-    /// Called by the hook after it rewrote (or tried to rewrite) `local.toml`.
+    /// Called by the hook after it rewrote `local.toml` (not when nothing changed).
     public static func afterLocalChange(paths: MeshPaths) {
         guard !HostIdentity.remotePeers(paths).isEmpty,
               let dir = Registrar.executableDirectory() else { return }
