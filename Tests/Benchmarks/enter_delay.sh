@@ -11,11 +11,10 @@
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 N=${1:-10}
-BIN=${BIN:-}
-if [ -z "$BIN" ]; then
-  for BIN in .build-static/release .build/release .build/debug; do [ -x "$BIN/notify-pane" ] && break; done
-fi
-BIN=$(cd "$BIN" && pwd)
+USER_BIN=${BIN:-}
+source Tests/Benchmarks/lib.sh
+BIN=$USER_BIN
+find_bin
 FIX=$(pwd)/Tests/Fixtures
 SOCK_NAME="am-delay-$$"
 WORK=$(mktemp -d)

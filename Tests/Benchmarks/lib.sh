@@ -35,3 +35,15 @@ median_ms() {
 ratio() { python3 -c 'import sys; print("%.2f" % (float(sys.argv[1]) / float(sys.argv[2])))' "$1" "$2"; }
 
 row() { printf '%-58s %10s ms  %s\n' "$1" "$2" "${3:-}"; }
+
+# find_bin: sets BIN to the first folder holding notify-pane ($BIN if given, else the static
+# release build, the plain release build, the debug build) — for scripts that do not build.
+find_bin() {
+  if [ -z "${BIN:-}" ]; then
+    for BIN in "$BENCH_ROOT/.build-static/release" "$BENCH_ROOT/.build/release" "$BENCH_ROOT/.build/debug"; do
+      [ -x "$BIN/notify-pane" ] && break
+    done
+  fi
+  BIN=$(cd "$BIN" && pwd)
+  [ -x "$BIN/notify-pane" ] || { echo "bench: no notify-pane in $BIN (swift build -c release)" >&2; exit 1; }
+}

@@ -15,14 +15,10 @@
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 RUNS=${1:-200}
-BIN=${BIN:-}
-if [ -z "$BIN" ]; then
-  for BIN in .build-static/release .build/release .build/debug; do
-    [ -x "$BIN/notify-pane" ] && break
-  done
-fi
-BIN=$(cd "$BIN" && pwd)
-[ -x "$BIN/notify-pane" ] || { echo "bench: no notify-pane in $BIN (swift build -c release)" >&2; exit 1; }
+USER_BIN=${BIN:-}
+source Tests/Benchmarks/lib.sh
+BIN=$USER_BIN
+find_bin
 command -v tmux >/dev/null || { echo "bench: tmux is not installed" >&2; exit 1; }
 
 SOCK_NAME="am-bench-$$"

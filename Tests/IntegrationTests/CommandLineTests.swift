@@ -42,12 +42,15 @@ struct CommandLineTests {
 
     """
 
-    func mesh() throws -> Mesh {
+    /// A home whose registry holds `registry`, pointed at a tmux socket that does not exist.
+    static func offlineMesh() throws -> Mesh {
         let m = try Mesh()
         m.socketPath = "/tmp/am-none/sock"
-        try Self.registry.write(toFile: m.home + "/.agents/registry.toml", atomically: true, encoding: .utf8)
+        try registry.write(toFile: m.home + "/.agents/registry.toml", atomically: true, encoding: .utf8)
         return m
     }
+
+    func mesh() throws -> Mesh { try Self.offlineMesh() }
 
     @Test("--help prints usage on stdout and exits 0; --version prints the version")
     func helpAndVersion() throws {
@@ -142,12 +145,7 @@ struct CommandLineTests {
 
 @Suite("notify-pane transport failures")
 struct TransportFailureTests {
-    func mesh() throws -> Mesh {
-        let m = try Mesh()
-        m.socketPath = "/tmp/am-none/sock"
-        try CommandLineTests.registry.write(toFile: m.home + "/.agents/registry.toml", atomically: true, encoding: .utf8)
-        return m
-    }
+    func mesh() throws -> Mesh { try CommandLineTests.offlineMesh() }
 
     @Test("tmux missing or failing → exit 4; the server gone → exit 2 (window gone)")
     func tmuxFailures() throws {
