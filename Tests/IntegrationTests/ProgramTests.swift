@@ -66,6 +66,39 @@ struct ProgramTests {
         }
     }
 
+    /// The python3 that has IPython (pyenv's, usually), or nil.
+    static let ipythonPython: String? = {
+        guard let r = try? ProcessRunner.run(Command("python3", ["-c", "import sys, IPython; print(sys.executable)"])),
+              r.isSuccess else { return nil }
+        return r.stdoutText.trimmingCharacters(in: .whitespacesAndNewlines)
+    }()
+
+    @Test("IPython (prompt_toolkit, numbered prompts): empty prompt delivered, a draft refused and left untouched, FORCE_SEND overrides")
+    func ipython() throws {
+        guard Package.require() else { return }
+        guard let python = Self.ipythonPython else { print("SKIP ipython: IPython is missing (pip install ipython)"); return }
+        let mesh = try Mesh()
+        defer { mesh.close() }
+        let dir = mesh.file("ipython")
+        let command = "env -i PATH=/usr/bin:/bin TERM=xterm HOME=\(dir) IPYTHONDIR=\(dir) \(python) -m IPython --no-banner --colors=NoColor"
+        let pane = try start(mesh, "ipy", command, ready: "In [1]:")
+        try mesh.register("mesh")
+        let addr = mesh.address("mesh", "ipy")
+        var r = try mesh.notify([addr, "delivered to IPython"], env: ["AGENT_NAME": "tester"])
+        #expect(r.code == 0, "\(r)")
+        try mesh.waitFor(pane, "In [2]:")
+        #expect(try mesh.capture(pane).contains("In [1]: [from tester @ "))
+        try mesh.tmux(["send-keys", "-t", pane, "-l", "x = 'draft'"])
+        try mesh.waitFor(pane, "x = 'draft'")
+        r = try mesh.notify([addr, "should not land"], env: ["AGENT_NAME": "tester"])
+        #expect(r.code == 3, "\(r)")
+        #expect(try lastLine(mesh, pane).hasPrefix("In [2]: x = 'draft'"))
+        #expect(!(try mesh.capture(pane)).contains("should not land"))
+        r = try mesh.notify([addr, "forced"], env: ["AGENT_NAME": "tester", "FORCE_SEND": "1"])
+        #expect(r.code == 0, "\(r)")
+        try mesh.waitFor(pane, "In [3]:")
+    }
+
     @Test("the paste-burst receiver (Codex's rule) submits with the default enter delay; with 0 ms the Enter becomes a newline")
     func pasteBurst() throws {
         guard Package.require() else { return }
