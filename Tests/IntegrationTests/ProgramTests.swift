@@ -99,6 +99,27 @@ struct ProgramTests {
         try mesh.waitFor(pane, "In [3]:")
     }
 
+    static let hasTextual: Bool = (try? ProcessRunner.run(Command("python3", ["-c", "import textual"])))?.isSuccess ?? false
+
+    @Test("Textual Input (placeholder, own cursor): an empty input is no draft; messages are submitted intact")
+    func textual() throws {
+        guard Package.require() else { return }
+        guard Self.hasTextual else { print("SKIP textual: Textual is missing (pip install textual)"); return }
+        let mesh = try Mesh()
+        defer { mesh.close() }
+        let out = mesh.file("textual.txt")
+        _ = try start(mesh, "tx", "python3 \(Package.fixture("textual_input.py")) \(out)", ready: "Type a message")
+        try mesh.register("mesh")
+        let addr = mesh.address("mesh", "tx")
+        for body in ["first; $(x) -n", "second 👨‍💻 \\ \"q\""] {
+            let r = try mesh.notify([addr, body], env: ["AGENT_NAME": "tester"])
+            #expect(r.code == 0, "\(r)")
+        }
+        #expect(eventually { (try? FileSystem.readText(out))?.split(separator: "\n").count == 2 })
+        let lines = (try FileSystem.readText(out) ?? "").split(separator: "\n").map { maskTime(String($0)) }
+        #expect(lines == ["[from tester @ TIME] first; $(x) -n", "[from tester @ TIME] second 👨‍💻 \\ \"q\""])
+    }
+
     @Test("the paste-burst receiver (Codex's rule) submits with the default enter delay; with 0 ms the Enter becomes a newline")
     func pasteBurst() throws {
         guard Package.require() else { return }
