@@ -58,6 +58,7 @@ struct InboxTests {
     func drops() throws {
         let home = "/tmp/am-inbox-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
         defer { _ = try? ProcessRunner.run(Command("rm", ["-rf", home])) }
+        try FileSystem.makeDirectories(home, mode: 0o700)   // the tools never create a home themselves
         let inbox = Inbox(paths: MeshPaths(home: home))
         let a = try inbox.drop(sender: "peer", name: "n.txt", bytes: [1, 2, 3])
         let b = try inbox.drop(sender: "peer", name: "n.txt", bytes: [1, 2, 3])

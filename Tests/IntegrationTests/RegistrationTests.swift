@@ -181,6 +181,22 @@ struct RegistrationTests {
         #expect(log.split(separator: "\n").count == 4)
     }
 
+    @Test("a hook whose home folder no longer exists exits 0 and does not recreate it")
+    func missingHome() throws {
+        guard let server = try Self.makeServer() else { return }
+        let gone = server.home.path + "/removed-home"
+        for verb in ["on", "off"] {
+            let r = try ProcessRunner.run(Command(PackageLayout.binary("agent-register-hook"), [verb, "base"],
+                                                  environment: ["HOME": gone, "TMUX_SOCKET": server.socketPath]))
+            #expect(r.status == .exited(0))
+        }
+        let d = try ProcessRunner.run(Command(PackageLayout.binary("agent-discover"), ["-q"],
+                                              environment: ["HOME": gone, "TMUX_SOCKET": server.socketPath]))
+        #expect(d.status == .exited(4))
+        #expect(d.stderrText.contains("removed-home/.agents"))
+        #expect(!FileSystem.exists(gone))
+    }
+
     @Test("loading hooks.conf twice keeps one copy of ours and the user's own hooks")
     func hooksIdempotent() throws {
         guard let server = try Self.makeServer() else { return }

@@ -68,7 +68,7 @@ public enum DiscoverTool {
                     // Background rounds leave one line each in ~/.agents/log/sync.log.
                     let line: String
                     do { line = try MeshSync(paths: paths, settings: settings).run().summary } catch { line = "failed: \(error)" }
-                    try? FileSystem.makeDirectories(paths.log, mode: 0o700)
+                    try? paths.ensureFolder(paths.log, mode: 0o700)
                     try? FileSystem.append(paths.log + "/sync.log", Array("\(WallClock.iso8601()) \(line)\n".utf8))
                 }
                 return 0

@@ -112,7 +112,7 @@ public enum RegisterHookTool {
     /// Logs a hook problem; echoes it to stderr only for a person at a terminal.
     static func report(_ message: String, paths: MeshPaths) {
         if isatty(2) == 1 { Output.error(tool: name, message) }
-        try? FileSystem.makeDirectories(paths.log, mode: 0o700)
+        try? paths.ensureFolder(paths.log, mode: 0o700)
         try? FileSystem.append("\(paths.log)/hook.log", Array("\(WallClock.iso8601()) \(message)\n".utf8))
     }
 }

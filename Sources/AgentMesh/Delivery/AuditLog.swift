@@ -14,8 +14,8 @@ public enum AuditLog {
             + " bytes=\(bytes) ms=\(durationMilliseconds)"
         if let pane { line += " pane=\(field(pane))" }
         line += "\n"
-        try? FileSystem.makeDirectories(paths.agents, mode: 0o755)
-        try? FileSystem.makeDirectories(paths.log, mode: 0o700)
+        try? paths.ensureFolder(paths.agents, mode: 0o755)
+        try? paths.ensureFolder(paths.log, mode: 0o700)
         try? FileSystem.append(path(paths), Array(line.utf8), mode: 0o600)
     }
 

@@ -64,8 +64,8 @@ public struct Inbox {
     func senderFolder(_ sender: String) throws(SystemError) -> (path: String, name: String) {
         let name = InboxName.sanitize(sender, fallback: "unknown")
         let path = "\(paths.inbox)/\(name)"
-        try FileSystem.makeDirectories(paths.inbox, mode: 0o700)
-        try FileSystem.makeDirectories(path, mode: 0o700)
+        try paths.ensureFolder(paths.inbox, mode: 0o700)
+        try paths.ensureFolder(path, mode: 0o700)
         return (path, name)
     }
 

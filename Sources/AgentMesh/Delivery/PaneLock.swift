@@ -15,8 +15,8 @@ public enum PaneLock {
 
     public static func acquire(paths: MeshPaths, socket: String, paneID: String,
                                timeoutMilliseconds: Int = defaultTimeoutMilliseconds) throws(SystemError) -> FileLock {
-        try FileSystem.makeDirectories(paths.agents, mode: 0o755)
-        try FileSystem.makeDirectories(paths.locks, mode: 0o700)
+        try paths.ensureFolder(paths.agents, mode: 0o755)
+        try paths.ensureFolder(paths.locks, mode: 0o700)
         return try FileLock(path: path(paths: paths, socket: socket, paneID: paneID), timeoutMilliseconds: timeoutMilliseconds)
     }
 

@@ -28,9 +28,10 @@ public struct RegistryStore {
     }
 
     /// Creates `~/.agents` (0755) and its private sub-folders (0700) as needed.
+    /// Never creates the home folder itself (`MeshPaths.ensureFolder`).
     public func prepareFolders() throws(SystemError) {
-        try FileSystem.makeDirectories(paths.agents, mode: 0o755)
-        try FileSystem.makeDirectories(paths.locks, mode: 0o700)
+        try paths.ensureFolder(paths.agents, mode: 0o755)
+        try paths.ensureFolder(paths.locks, mode: 0o700)
     }
 
     public func lockRegistry(timeoutMilliseconds: Int = 10_000) throws(SystemError) -> FileLock {

@@ -52,7 +52,7 @@ public struct PeerCache {
     }
 
     public func write(_ record: PeerRecord) throws(SystemError) {
-        try FileSystem.makeDirectories(paths.peerCache, mode: 0o755)
+        try paths.ensureFolder(paths.peerCache, mode: 0o755)
         let text = RegistryDocument.render(
             record.entries,
             comments: ["Last good slice of peer \(record.alias), kept by agent-discover's sync. Do not edit."],

@@ -15,11 +15,13 @@
 public struct SSH: Sendable, Equatable {
     public var binary: String
     public var controlFolder: String
+    private let paths: MeshPaths
     public var settings: SyncSettings
 
     public init(paths: MeshPaths, settings: SyncSettings, binary: String? = nil) {
         self.binary = binary ?? Environment.nonEmpty("AGENT_MESH_SSH") ?? "ssh"
         self.controlFolder = paths.sshControl
+        self.paths = paths
         self.settings = settings
     }
 
@@ -48,7 +50,7 @@ public struct SSH: Sendable, Equatable {
 
     /// Creates the ControlPath folder with mode 0700 (ssh refuses sockets others can reach).
     public func prepareControlFolder() throws(SystemError) {
-        try FileSystem.makeDirectories(controlFolder, mode: 0o700)
+        try paths.ensureFolder(controlFolder, mode: 0o700)
     }
 
     /// `sh -c '<script>'` for the remote login shell. The script must not contain `'`.

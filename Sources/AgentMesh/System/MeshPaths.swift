@@ -1,3 +1,5 @@
+@preconcurrency import Glibc
+
 /// Where agent-mesh keeps its files, all under the user's home (`$HOME`), exactly where the
 /// bash tool kept them so a host can switch tools in place.
 public struct MeshPaths: Sendable, Equatable {
@@ -27,6 +29,14 @@ public struct MeshPaths: Sendable, Equatable {
     public var sshControl: String { "\(agents)/ssh" }
     /// Files and long messages dropped to this host: `~/.agent-inbox/<sender>/<name>`.
     public var inbox: String { "\(home)/.agent-inbox" }
+
+    /// `mkdir -p` for a folder under the home, with `mode` for what it creates — but never the
+    /// home itself: a hook still running after its home was removed (a deleted account, a
+    /// test's scratch home) fails with ENOENT instead of resurrecting it.
+    public func ensureFolder(_ path: String, mode: mode_t) throws(SystemError) {
+        guard FileSystem.isDirectory(home) else { throw SystemError("mkdir", path: path, errno: ENOENT) }
+        try FileSystem.makeDirectories(path, mode: mode)
+    }
 
     public func peerSlice(_ alias: String) -> String { "\(peerCache)/\(alias).toml" }
     public func lock(_ name: String) -> String { "\(locks)/\(name).lock" }
