@@ -32,7 +32,10 @@ public enum DeliveryCommands {
 
     public static func leaveMode(_ pane: String) -> [String] { ["copy-mode", "-q", "-t", pane] }
 
-    public static func escape(_ pane: String) -> [String] { ["send-keys", "-t", pane, "Escape"] }
+    public static func escape(_ pane: String) -> [String] { key("Escape", pane) }
+
+    /// One named key (`Escape`): never text, never Enter from a profile (see `ScreenRule.leave`).
+    public static func key(_ name: String, _ pane: String) -> [String] { ["send-keys", "-t", pane, name] }
 
     public static func enter(_ pane: String) -> [String] { ["send-keys", "-t", pane, "Enter"] }
 

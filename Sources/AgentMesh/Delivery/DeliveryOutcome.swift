@@ -16,6 +16,12 @@ public struct DeliveryOutcome: Equatable, Sendable {
         case tmuxFailure = "tmux-failure"
         /// The recipient lives on another host and this build cannot reach it yet.
         case remoteUnavailable = "remote-unavailable"
+        /// An agent that is not at its composer: a dialog or prompt that must not be answered
+        /// for the user, a screen its profile does not know, or still starting. Nothing typed.
+        case notReady = "not-ready"
+        /// Typed and Enter sent, but the agent then showed a screen that does not prove the
+        /// message was submitted. Not retried (it may have been).
+        case unconfirmed
     }
 
     public var status: Status
@@ -53,15 +59,21 @@ public enum NotifyExitCode: Int32, Sendable {
     case draft = 3
     /// tmux or ssh failed (including deadlines, the pane lock, and remote delivery).
     case transport = 4
-    /// Typed but not submitted: the text still sits in the input line.
+    /// Typed but not submitted: the text still sits in the input line, or (an agent) its
+    /// screen after Enter did not confirm the submission.
     case notSubmitted = 5
+    /// The agent is not at its composer (a dialog, a permission or approval prompt, a trust
+    /// or update question, an unknown screen, still starting): refused, nothing typed.
+    /// `FORCE_SEND=1` does not override it.
+    case notReady = 6
 
     /// The mapping of every delivery status, in one place.
     public static func `for`(_ status: DeliveryOutcome.Status) -> NotifyExitCode {
         switch status {
         case .delivered, .queued: return .delivered
         case .refusedDraft: return .draft
-        case .notSubmitted: return .notSubmitted
+        case .notSubmitted, .unconfirmed: return .notSubmitted
+        case .notReady: return .notReady
         case .targetGone: return .unknownAddress
         case .tmuxFailure, .remoteUnavailable: return .transport
         }
