@@ -335,72 +335,18 @@ exec $prefix/agent-discover "\$@"
 EOF
 }
 
-completion_bash() {
-  cat <<EOF
-# bash completion for notify-pane (agent-mesh; written by install.sh, removed by --uninstall).
-# Addresses come from \`notify-pane --list\` at completion time, or from the
-# [agents.<address>] headers of ~/.agents/registry.toml when that fails.
-_notify_pane_addresses() {
-  local list
-  list=\$("$prefix/notify-pane" --list 2>/dev/null) || list=
-  if [ -z "\$list" ] && [ -r "\$HOME/.agents/registry.toml" ]; then
-    list=\$(sed -n 's/^\\[agents\\.\\(.*\\)\\][[:space:]]*\$/\\1/p' "\$HOME/.agents/registry.toml" | tr -d '"')
-  fi
-  printf '%s\\n' "\$list" | awk 'NF { print \$1 }'
-}
-_notify_pane() {
-  local cur=\${COMP_WORDS[COMP_CWORD]} prev=\${COMP_WORDS[COMP_CWORD-1]} i words=0
-  COMPREPLY=()
-  case \$prev in
-    --file|-f) COMPREPLY=(\$(compgen -f -- "\$cur")); return 0 ;;
-  esac
-  if [[ \$cur == -* ]]; then
-    COMPREPLY=(\$(compgen -W '--list --long --json --whoami --file --quiet --help --version' -- "\$cur"))
-    return 0
-  fi
-  for ((i = 1; i < COMP_CWORD; i++)); do
-    case \${COMP_WORDS[i]} in
-      --file|-f) ((i++)) ;;
-      -*) ;;
-      *) words=\$((words + 1)) ;;
-    esac
-  done
-  [ \$words -eq 0 ] || return 0
-  COMPREPLY=(\$(compgen -W "\$(_notify_pane_addresses)" -- "\$cur"))
-}
-complete -o default -F _notify_pane notify-pane
-EOF
-}
-
-completion_zsh() {
-  cat <<EOF
-#compdef notify-pane
-# zsh completion for notify-pane (agent-mesh; written by install.sh, removed by --uninstall).
-# Addresses come from \`notify-pane --list\` at completion time, or from the
-# [agents.<address>] headers of ~/.agents/registry.toml when that fails.
-local -a addresses
-local list
-list=\$("$prefix/notify-pane" --list 2>/dev/null) || list=
-if [[ -z \$list && -r ~/.agents/registry.toml ]]; then
-  list=\$(sed -n 's/^\\[agents\\.\\(.*\\)\\][[:space:]]*\$/\\1/p' ~/.agents/registry.toml | tr -d '"')
-fi
-addresses=(\${\${(f)list}%% *})
-_arguments -s \\
-  '(1 * -f --file -q --quiet)--list[list every registered address]' \\
-  '(--json)--long[with --list: address, host, target, role, live/stale]' \\
-  '(--long)--json[with --list: JSON]' \\
-  '(-q --quiet)'{-q,--quiet}'[print nothing on success]' \\
-  '(- *)--whoami[print this shell'"'"'s sender id]' \\
-  '(- *)--help[show help]' \\
-  '(- *)--version[show the version]' \\
-  '(-f --file)'{-f,--file}'[send a file to the agent'"'"'s inbox]:file:_files' \\
-  '1:address:(\${addresses[@]})' \\
-  '*:message: '
-EOF
+# The completion scripts come from the installed notify-pane (`notify-pane --completion
+# bash|zsh`, generated from its option table), so they always match the binary's options.
+# A script there is the bash tool's notify-pane, which must not be handed arguments it would
+# take for a message.
+completion_script() { # bash|zsh
+  [ -x "$prefix/notify-pane" ] && ! is_script "$prefix/notify-pane" \
+    || die "$prefix/notify-pane is not installed: run install.sh first (or give the --prefix you installed with)" 2
+  "$prefix/notify-pane" --completion "$1"
 }
 
 if [ "$action" = completion ]; then
-  "completion_$completion_shell"
+  completion_script "$completion_shell"
   exit 0
 fi
 
@@ -644,8 +590,8 @@ source-file -q ${HOOKS_FILE/#"$HOME"/"~"}" \
 }
 
 install_completion() {
-  completion_bash | write_file "$BASH_COMPLETION" 644 "$BASH_COMPLETION"
-  completion_zsh | write_file "$ZSH_COMPLETION" 644 "$ZSH_COMPLETION"
+  completion_script bash | write_file "$BASH_COMPLETION" 644 "$BASH_COMPLETION"
+  completion_script zsh | write_file "$ZSH_COMPLETION" 644 "$ZSH_COMPLETION"
   # bash-completion loads the file above on demand; without it, ~/.bashrc sources it.
   if [ ! -r /usr/share/bash-completion/bash_completion ] && [ ! -r /etc/bash_completion ]; then
     set_block "$HOME/.bashrc" "$HOME/.bashrc: notify-pane completion" \
