@@ -122,7 +122,7 @@ public enum CompletionScript {
         }
         let names = option.names.count > 1 ? "'{\(option.names.joined(separator: ","))}'" : option.names[0]
         let summary = (option.summary ?? option.help.split(separator: "\n")[0].description)
-            .replacingOccurrences(of: "'", with: #"'"'"'"#)
+            .replacing("'", with: #"'"'"'"#)
         var spec = "'" + (excluded.isEmpty ? "" : "(\(excluded.joined(separator: " ")))") + names + "[\(summary)]"
         switch option.argument {
         case .none: break
@@ -149,12 +149,10 @@ public enum CompletionScript {
         table.positionals.contains { if case .addresses = $0.completion { true } else { false } }
     }
 
-    /// A shell word for `path`: double-quoted when it is plain, else single-quoted.
+    /// A shell word for `path`: double-quoted when it is plain, else `ShellQuote`'s quoting.
     static func quoted(_ path: String) -> String {
-        let plain = path.unicodeScalars.allSatisfy {
-            ($0 >= "a" && $0 <= "z") || ($0 >= "A" && $0 <= "Z") || ($0 >= "0" && $0 <= "9") || "._/+@-".unicodeScalars.contains($0)
-        }
-        return plain ? "\"\(path)\"" : "'" + path.replacingOccurrences(of: "'", with: #"'\''"#) + "'"
+        let word = ShellQuote.quote(path)
+        return word == path ? "\"\(path)\"" : word
     }
 
     static func bare(_ placeholder: String) -> String {
@@ -170,15 +168,4 @@ public enum CompletionScript {
 
 extension String {
     var replacingDashes: String { String(map { $0 == "-" ? "_" : $0 }) }
-
-    /// Every `target` replaced (no Foundation).
-    func replacingOccurrences(of target: String, with replacement: String) -> String {
-        guard !target.isEmpty else { return self }
-        var result = "", rest = Substring(self)
-        while let range = rest.firstRange(of: target) {
-            result += rest[..<range.lowerBound] + replacement
-            rest = rest[range.upperBound...]
-        }
-        return result + rest
-    }
 }

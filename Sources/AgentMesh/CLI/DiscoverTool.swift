@@ -14,29 +14,17 @@ public enum DiscoverTool {
     public static var help: String { HelpText.render(.discover) }
 
     public static func main(_ argv: [String]) -> Int32 {
-        var scanner = ArgumentScanner(Array(argv.dropFirst()))
-        let table = OptionTable.discover
-        var given: Set<String> = []
-        var exchangeSender: String?
-        do throws(UsageError) {
-            while let (option, value) = try scanner.next(valueOptions: table.valueNames) {
-                guard let id = table.option(named: option)?.id else { throw UsageError("unknown option \(option) (see --help)") }
-                switch id {
-                case "help": Output.out(help + "\n"); return 0
-                case "version": Output.out("\(name) \(AgentMeshVersion.string)\n"); return 0
-                case "exchange": exchangeSender = value
-                default: break
-                }
-                given.insert(id)
-            }
-            if let extra = scanner.positionals.first { throw UsageError("unexpected argument '\(extra)' (see --help)") }
-            if let conflict = table.conflict(among: given) { throw UsageError(conflict) }
+        let o: Options
+        do {
+            o = try parse(Array(argv.dropFirst()))
         } catch {
             Output.error(tool: name, error.message)
             return 1
         }
-        let quiet = given.contains("quiet"), localOnly = given.contains("local")
-        let syncOnly = given.contains("sync"), coalesce = given.contains("coalesce")
+        if o.help { Output.out(help + "\n"); return 0 }
+        if o.version { Output.out("\(name) \(AgentMeshVersion.string)\n"); return 0 }
+        let quiet = o.quiet, localOnly = o.localOnly, syncOnly = o.syncOnly, coalesce = o.coalesce
+        let exchangeSender = o.exchangeSender
         let paths = MeshPaths()
         if let sender = exchangeSender {
             return Exchange.serve(sender: sender, paths: paths, input: readStandardInput())
@@ -91,6 +79,39 @@ public enum DiscoverTool {
             Output.error(tool: name, "\(error)")
             return 4
         }
+    }
+
+    /// agent-discover's command line; the options are `OptionTable.discover`.
+    struct Options: Equatable {
+        var help = false, version = false, quiet = false
+        var localOnly = false, syncOnly = false, coalesce = false
+        var exchangeSender: String?
+    }
+
+    /// Options in order; --help or --version answers as soon as it is read (what follows is
+    /// not looked at), then positionals and the table's exclusions are refused.
+    static func parse(_ arguments: [String]) throws(UsageError) -> Options {
+        let table = OptionTable.discover
+        var scanner = ArgumentScanner(arguments)
+        var o = Options()
+        var given: Set<String> = []
+        while let (option, value) = try scanner.next(valueOptions: table.valueNames) {
+            guard let id = table.option(named: option)?.id else { throw UsageError("unknown option \(option) (see --help)") }
+            switch id {
+            case "help": o.help = true; return o
+            case "version": o.version = true; return o
+            case "quiet": o.quiet = true
+            case "local": o.localOnly = true
+            case "sync": o.syncOnly = true
+            case "coalesce": o.coalesce = true
+            case "exchange": o.exchangeSender = value
+            default: break
+            }
+            given.insert(id)
+        }
+        if let extra = scanner.positionals.first { throw UsageError("unexpected argument '\(extra)' (see --help)") }
+        if let conflict = table.conflict(among: given) { throw UsageError(conflict) }
+        return o
     }
 
     /// All of stdin (the exchange's pushed slice; small).

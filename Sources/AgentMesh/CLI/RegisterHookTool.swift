@@ -64,30 +64,48 @@ public enum RegisterHookTool {
         }
     }
 
-    /// Sets the window options, then re-registers.
-    static func identify(_ args: [String], paths: MeshPaths) throws {
-        var scanner = ArgumentScanner(args)
-        var options: [(String, String)] = []
-        var target = Environment.nonEmpty("TMUX_PANE")
+    /// What `identify` was asked to do: tmux window options to set on `target`.
+    struct IdentifyRequest: Equatable {
+        var settings: [WindowOption] = []
+        var target: String
+    }
+
+    struct WindowOption: Equatable {
+        let name: String
+        let value: String
+    }
+
+    /// Parses `identify`'s arguments; `pane` is $TMUX_PANE, the default target.
+    static func parseIdentify(_ args: [String], pane: String?) throws(UsageError) -> IdentifyRequest {
         let table = OptionTable.registerHook
+        var scanner = ArgumentScanner(args)
+        var settings: [WindowOption] = []
+        var target = pane
         while let (option, value) = try scanner.next(valueOptions: table.valueNames) {
+            let value = value ?? ""
             switch table.option(named: option)?.id {
-            case "role": options.append(("@agent-role", value!))
-            case "scope": options.append(("@agent-scope", value!))
+            case "role": settings.append(WindowOption(name: "@agent-role", value: value))
+            case "scope": settings.append(WindowOption(name: "@agent-scope", value: value))
             case "enter-delay":
-                guard AgentEntry.parseDelay(value!) != nil else {
-                    throw UsageError("--enter-delay takes seconds (0.15) or milliseconds (150ms), got '\(value!)'")
+                guard AgentEntry.parseDelay(value) != nil else {
+                    throw UsageError("--enter-delay takes seconds (0.15) or milliseconds (150ms), got '\(value)'")
                 }
-                options.append(("@agent-enter-delay", value!))
+                settings.append(WindowOption(name: "@agent-enter-delay", value: value))
             case "target": target = value
             default: throw UsageError("unknown option \(option) (see --help)")
             }
         }
         guard scanner.positionals.isEmpty else { throw UsageError("unexpected argument '\(scanner.positionals[0])'") }
-        guard !options.isEmpty else { throw UsageError("nothing to set: give --role, --scope or --enter-delay") }
+        guard !settings.isEmpty else { throw UsageError("nothing to set: give --role, --scope or --enter-delay") }
         guard let target else { throw UsageError("not inside tmux ($TMUX_PANE unset): give --target <pane or session:window>") }
+        return IdentifyRequest(settings: settings, target: target)
+    }
+
+    /// Sets the window options, then re-registers.
+    static func identify(_ args: [String], paths: MeshPaths) throws {
+        let request = try parseIdentify(args, pane: Environment.nonEmpty("TMUX_PANE"))
         let tmux = Tmux()
-        let commands = options.map { ["set-option", "-w", "-t", target, $0.0, $0.1] }
+        let commands = request.settings.map { ["set-option", "-w", "-t", request.target, $0.name, $0.value] }
         try ProcessRunner.run(tmux.chained(commands)).check()
         let host = HostIdentity.selfAlias(paths)
         _ = try Registrar(paths: paths, tmux: tmux, host: host).run(.all)
