@@ -369,7 +369,6 @@ check_prerequisites() {
     missing+=("$(tmux -V) is too old: agent-mesh needs tmux 3.2 or newer (indexed hooks, #{q:}); install it from your distribution's backports or build it from github.com/tmux/tmux")
   fi
   command -v ssh >/dev/null || missing+=("ssh is missing: install the OpenSSH client (Debian/Ubuntu: apt-get install openssh-client; Fedora: dnf install openssh-clients)")
-  command -v rsync >/dev/null || missing+=("rsync is missing: install rsync (Debian/Ubuntu: apt-get install rsync; Fedora: dnf install rsync; macOS: brew install rsync)")
   if [ -z "$from" ]; then
     if ! command -v swift >/dev/null; then
       missing+=("swift is missing: install Swift 6 (https://www.swift.org/install) and put its usr/bin on PATH, or install prebuilt binaries with --from DIR")
