@@ -62,7 +62,8 @@ OPTIONS:
   --uninstall        remove everything install.sh added; keeps ~/.agents/* and ~/.agent-inbox
                      (give the same --prefix you installed with)
   --print-completion bash|zsh
-                     print the completion script instead of installing anything
+                     print the completion script instead of installing anything (what
+                     the installed notify-pane --completion prints)
   -h, --help         show this help
 
 EXIT STATUS: 0 done; 1 usage; 2 a prerequisite is missing; 4 a step failed.
