@@ -336,14 +336,21 @@ exec $prefix/agent-discover "\$@"
 EOF
 }
 
-# The completion scripts come from the installed notify-pane (`notify-pane --completion
-# bash|zsh`, generated from its option table), so they always match the binary's options.
-# A script there is the bash tool's notify-pane, which must not be handed arguments it would
-# take for a message.
+# The completion scripts come from notify-pane itself (`notify-pane --completion bash|zsh`,
+# generated from its option table), so they always match the binary's options: the installed
+# one, or before an install this checkout's release build, run under the installed name
+# (the script names the binary it was run as). A script at that path is the bash tool's
+# notify-pane, which must not be handed arguments it would take for a message.
 completion_script() { # bash|zsh
-  [ -x "$prefix/notify-pane" ] && ! is_script "$prefix/notify-pane" \
-    || die "$prefix/notify-pane is not installed: run install.sh first (or give the --prefix you installed with)" 2
-  "$prefix/notify-pane" --completion "$1"
+  local bin=$prefix/notify-pane b
+  if [ ! -x "$bin" ] || is_script "$bin"; then
+    bin=""
+    for b in "$REPO/.build-static/release/notify-pane" "$REPO/.build/release/notify-pane"; do
+      if [ -x "$b" ]; then bin=$b; break; fi
+    done
+    [ -n "$bin" ] || die "no notify-pane to ask for the completion: install first, or swift build -c release" 2
+  fi
+  (exec -a "$prefix/notify-pane" "$bin" --completion "$1")
 }
 
 if [ "$action" = completion ]; then

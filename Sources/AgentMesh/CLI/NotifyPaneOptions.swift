@@ -62,14 +62,14 @@ public struct NotifyPaneOptions: Equatable, Sendable {
             let a = arguments[i]
             if a == "--" { i += 1; if i < arguments.count { o.address = arguments[i]; i += 1 }; break }
             if let (option, v) = inlineValue(a, allowed: everyValueOption) {
-                try o.set(option, v, shell: &completionShell)
+                o.set(option, v, shell: &completionShell)
                 given.insert(option.id); i += 1; continue
             }
             guard a.count > 1, a.hasPrefix("-") else { o.address = a; i += 1; break }
             guard let option = table.option(named: a), !option.isHidden else {
                 throw UsageError("unknown option '\(a)' (see --help)")
             }
-            try o.set(option, option.argument.takesValue ? try value(a) : "", shell: &completionShell)
+            o.set(option, option.argument.takesValue ? try value(a) : "", shell: &completionShell)
             given.insert(option.id)
             i += 1
         }
@@ -96,11 +96,11 @@ public struct NotifyPaneOptions: Equatable, Sendable {
             if a == "-" && i == arguments.count - 1 { o.readsStdin = true; i += 1; break }
             if let option = table.option(named: a), afterAddress.contains(option.id) {
                 if option.id == "file" && o.filePath != nil { throw UsageError("--file given twice") }
-                try o.set(option, option.argument.takesValue ? try value(a) : "", shell: &completionShell)
+                o.set(option, option.argument.takesValue ? try value(a) : "", shell: &completionShell)
                 i += 1; continue
             }
             if let (option, v) = inlineValue(a, allowed: afterAddress) {
-                try o.set(option, v, shell: &completionShell)
+                o.set(option, v, shell: &completionShell)
                 i += 1; continue
             }
             break
@@ -114,7 +114,7 @@ public struct NotifyPaneOptions: Equatable, Sendable {
     }
 
     /// Records one option's effect; modes are decided once every option is read.
-    private mutating func set(_ option: ToolOption, _ value: String, shell: inout String) throws(UsageError) {
+    private mutating func set(_ option: ToolOption, _ value: String, shell: inout String) {
         switch option.id {
         case "quiet": isQuiet = true
         case "file": filePath = value
