@@ -11,9 +11,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 N=${1:-10}
-USER_BIN=${BIN:-}
 source Tests/Benchmarks/lib.sh
-BIN=$USER_BIN
 find_bin
 FIX=$(pwd)/Tests/Fixtures
 scratch_home dhost

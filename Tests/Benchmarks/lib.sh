@@ -1,5 +1,6 @@
 # Shared helpers for the benchmark scripts (sourced). Requires hyperfine and python3.
 set -euo pipefail
+BENCH_USER_BIN=${BIN:-}   # the caller's BIN, for find_bin (BIN is set below)
 BENCH_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 # The binaries install.sh installs by default: release, static Swift runtime (.build-static).
 BIN=${AGENT_MESH_BIN:-$BENCH_ROOT/.build-static/release}
@@ -49,9 +50,11 @@ scratch_home() {
   unset TMUX TMUX_PANE TMUX_SOCKET AGENT_NAME FORCE_SEND SKIP_DISMISS AGENT_MESH_ENTER_DELAY
 }
 
-# find_bin: sets BIN to the first folder holding notify-pane ($BIN if given, else the static
-# release build, the plain release build, the debug build) — for scripts that do not build.
+# find_bin: sets BIN to the first folder holding notify-pane ($BIN as the caller had it before
+# sourcing this file, else the static release build, the plain release build, the debug
+# build) — for scripts that do not build.
 find_bin() {
+  BIN=$BENCH_USER_BIN
   if [ -z "${BIN:-}" ]; then
     for BIN in "$BENCH_ROOT/.build-static/release" "$BENCH_ROOT/.build/release" "$BENCH_ROOT/.build/debug"; do
       [ -x "$BIN/notify-pane" ] && break

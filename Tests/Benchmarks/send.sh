@@ -15,9 +15,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 RUNS=${1:-200}
-USER_BIN=${BIN:-}
 source Tests/Benchmarks/lib.sh
-BIN=$USER_BIN
 find_bin
 command -v tmux >/dev/null || { echo "bench: tmux is not installed" >&2; exit 1; }
 
