@@ -6,16 +6,12 @@ source "$(dirname "$0")/lib.sh"
 need_hyperfine
 build_release
 
-work=$(mktemp -d /tmp/am-bench-XXXXXX)
-sock_name=am-bench-$$
+scratch_home bench
+work=$HOME sock_name=$SOCK_NAME
 socket=/tmp/tmux-$(id -u)/$sock_name
-cleanup() { tmux -L "$sock_name" kill-server 2>/dev/null || true; rm -rf "$work"; }
-trap cleanup EXIT
-mkdir -p "$work/.agents"; echo bench > "$work/.agents/self.conf"
 tmux -L "$sock_name" -f /dev/null new-session -d -s bench -n w0
 for i in $(seq 1 9); do tmux -L "$sock_name" new-window -d -t '=bench:' -n "w$i"; done
-export HOME=$work TMUX_SOCKET=$socket
-unset TMUX TMUX_PANE
+export TMUX_SOCKET=$socket
 "$BIN/agent-register-hook" on bench
 
 fmt=$(python3 - <<'PY'

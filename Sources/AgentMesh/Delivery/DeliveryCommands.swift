@@ -3,7 +3,7 @@ import Glibc
 /// The tmux commands of one delivery, as argument lists (unit-testable, chained into as few
 /// client calls as possible by the engine).
 ///
-/// Policy, from the measurements in DELIVERY.md:
+/// Policy, from measurements of real receivers (the delivery tests, Tests/Benchmarks/):
 /// - Targets are exact: a pane id (`%7`), or `=session:index` when an entry has none. Never
 ///   a bare name (tmux matches prefixes: `claude` would hit `claude-2`).
 /// - Text never travels in argv: `load-buffer -b <unique> -` reads it from stdin, so no `;`,
