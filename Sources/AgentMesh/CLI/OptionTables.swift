@@ -54,7 +54,7 @@ extension OptionTable {
         environment: [
             ("AGENT_NAME", "sender name (default: this window's address, else host alias)"),
             ("FORCE_SEND=1", "send even when the recipient has a draft in its input"),
-            ("SKIP_DISMISS=1", "do not press Escape on a Claude Code /config, /help, /permissions dialog"),
+            ("SKIP_DISMISS=1", "do not press Escape on an agent's dialog (refuse instead)"),
             ("AGENT_MESH_ENTER_DELAY", "seconds between paste and Enter (default: 0 for shells,\nthe agent's enter_delay, else 0.15)"),
             ("TMUX_SOCKET, TMUX_BIN", "tmux server socket and binary"),
             ("AGENT_MESH_TRACE=1", "print each delivery step's timing on stderr"),
@@ -64,6 +64,7 @@ extension OptionTable {
         EXIT CODES:
           0 delivered   1 usage or unreadable file   2 unknown address or window gone
           3 recipient has a draft (refused)   4 tmux/ssh failure   5 typed but not submitted
+          6 agent not at its composer (dialog, permission prompt, unknown screen): nothing typed
         """)
 
     public static let registerHook = OptionTable(
