@@ -22,7 +22,7 @@ public struct AgentDetector {
         let direct = profiles.kind(forProcess: command)
         let isLauncher = Self.launchers.contains(command.lowercased())
         if let direct, !isLauncher { return direct }
-        if isLauncher || direct == nil, panePID > 0, let found = searchTree(root: panePID) { return found }
+        if isLauncher, panePID > 0, let found = searchTree(root: panePID) { return found }
         return direct ?? "other"
     }
 
