@@ -14,10 +14,13 @@ for i in $(seq 1 9); do tmux -L "$sock_name" new-window -d -t '=bench:' -n "w$i"
 export TMUX_SOCKET=$socket
 "$BIN/agent-register-hook" on bench
 
+# The hook's own format (PaneListing): printable markers, text fields with backslashes doubled.
 fmt=$(python3 - <<'PY'
-fields = ["session_name","window_index","window_name","window_id","pane_id","pane_active",
-          "pane_current_command","pane_current_path","@agent-role","@agent-scope","@agent-enter-delay","socket_path"]
-print("\x1eabcR" + "\x1eabcF".join("#{%s}" % f for f in fields))
+fields = [("session_name",1),("window_index",0),("window_name",1),("window_id",0),("pane_id",0),("pane_active",0),
+          ("pane_current_command",1),("pane_current_path",1),("@agent-role",1),("@agent-scope",1),
+          ("@agent-enter-delay",1),("socket_path",1)]
+f = lambda n, t: ("#{s/[\\\\]/\\\\\\\\/:%s}" % n) if t else "#{%s}" % n
+print("AMabcdefghijklR" + "AMabcdefghijklF".join(f(n, t) for n, t in fields))
 PY
 )
 echo "agent-register-hook, 10-window session, tmux $(tmux -V | cut -d' ' -f2), $(nproc) cores, $RUNS runs each"
