@@ -15,7 +15,7 @@
 /// a listing (`--list`, `--long`, `--json`), whoami.
 public struct NotifyPaneOptions: Equatable, Sendable {
     public enum Mode: Equatable, Sendable {
-        case help, version, whoami, send
+        case help, version, whoami, send, profiles
         case list(long: Bool, json: Bool)
         case completion(shell: String)
         /// Hidden: the receive side of a remote send (`--deliver-stdin`, alone).
@@ -88,6 +88,7 @@ public struct NotifyPaneOptions: Equatable, Sendable {
             return o
         }
         if given.contains("whoami") { o.mode = .whoami; return o }
+        if given.contains("profiles") { o.mode = .profiles; return o }
         guard let address = o.address, !address.isEmpty else { throw UsageError("missing address (see --help)") }
         // After the address: a few options, then the message.
         while i < arguments.count {

@@ -37,6 +37,14 @@ public enum NotifyPaneTool {
         case .version:
             Output.out("\(name) \(AgentMeshVersion.string)\n")
             return 0
+        case .profiles:
+            Output.out(BuiltinProfiles.text + "\n")
+            let user = paths.agents + "/" + ProfileSet.userFileName
+            if let text = try? FileSystem.readText(user) {
+                Output.out("\n# --- \(user) (laid over the built-in profiles above) ---\n" + text)
+            }
+            if let warning = ProfileSet.load(agentsDirectory: paths.agents).warning { Output.err("\(name): warning: \(warning)\n") }
+            return 0
         case .whoami:
             Output.out(SenderIdentity.resolve(paths: paths, selfAlias: HostIdentity.selfAlias(paths)) + "\n")
             return 0

@@ -41,6 +41,8 @@ extension OptionTable {
                        summary: "with --list: JSON", excludes: ["long"]),
             ToolOption("whoami", ["--whoami"], help: "the sender name this shell would use",
                        summary: "print this shell's sender id", terminal: true),
+            ToolOption("profiles", ["--profiles"], help: "print the agent profiles in force (built-in, then ~/.agents/agent-profiles.toml)",
+                       summary: "print the agent profiles", terminal: true),
             ToolOption("completion", ["--completion"], .choice("bash|zsh", ["bash", "zsh"]),
                        help: "print the bash or zsh completion script (install.sh installs it)",
                        terminal: true),

@@ -17,7 +17,20 @@
 /// Facts behind each rule: Tests/Fixtures/screens (captures of the real programs).
 public enum BuiltinProfiles {
     public static let text = #"""
-    # agent-mesh agent profiles, format 1.
+    # agent-mesh agent profiles, format 1: what each agent's screen means, as data.
+    # Override or extend in ~/.agents/agent-profiles.toml (same format): a kind there replaces
+    # the built-in kind key by key; its screens replace same-named ones or are added.
+    #
+    # A kind: name, tested (agent versions verified), processes (names in the pane's process
+    # tree), strict (type only at a recognised composer), enter_delay_ms, startup_ms (how long
+    # a fresh agent may take to show its composer), composer (what starts the idle composer's
+    # row), composer_frame (a character starting the row above or below it), placeholders
+    # (texts after the prompt that are not a draft), dialog_hints (texts meaning "a dialog is
+    # open" when no screen names it: refused).
+    # A screen [<kind>.screen.<name>], first match wins: state = blocked | dialog | busy |
+    # queued | starting; all / any (texts that must all / at least one be in its last
+    # `bottom` non-empty rows, default 16); leave (only "Escape": the key that closes a
+    # dialog without changing anything; never Enter); what (how a refusal names it).
 
     [claude]
     name = "Claude Code"
