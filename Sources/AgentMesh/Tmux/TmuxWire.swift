@@ -66,67 +66,21 @@ public enum TmuxWire {
         out += message(.command, int32(Int32(arguments.count)) + packedArgv)
         guard writeAll(fd, out, deadline: deadline) else { return nil }
 
-        var result = Result(status: 1, stdout: [], stderr: [], timedOut: false)
-        var streams: [Int32: Int32] = [:]   // stream → 1 (stdout) or 2 (stderr)
-        var buffer: [UInt8] = []
+        var reader = ServerReader(input: input)
         // From here on the command may have run: only a version refusal (the server drops
         // every message of a client speaking another protocol) still returns nil.
         while true {
             guard let chunk = readSome(fd, deadline: deadline) else {
+                var result = reader.result
                 result.timedOut = MonotonicClock.milliseconds() >= deadline
                 result.stderr += Array((result.timedOut ? "tmux timed out\n" : "lost the tmux server\n").utf8)
                 result.status = 1
                 return result
             }
-            buffer += chunk
-            while buffer.count >= headerSize {
-                let type = UInt32(littleEndianBytes: buffer, at: 0)
-                let length = Int(buffer[4]) | Int(buffer[5]) << 8
-                guard length >= headerSize else { return failed(result) }
-                guard buffer.count >= length else { break }
-                let data = Array(buffer[headerSize..<length])
-                buffer.removeFirst(length)
-                switch Message(rawValue: type) {
-                case .version:
-                    return nil
-                case .writeOpen:
-                    guard data.count >= 12 else { return failed(result) }
-                    let stream = Int32(bitPattern: UInt32(littleEndianBytes: data, at: 0))
-                    let target = Int32(bitPattern: UInt32(littleEndianBytes: data, at: 4))
-                    streams[stream] = target == 2 ? 2 : 1
-                    let error: Int32 = (target == 1 || target == 2) ? 0 : EBADF
-                    guard writeAll(fd, message(.writeReady, int32(stream) + int32(error)), deadline: deadline)
-                    else { return failed(result) }
-                case .write:
-                    guard data.count >= 4 else { return failed(result) }
-                    let stream = Int32(bitPattern: UInt32(littleEndianBytes: data, at: 0))
-                    if streams[stream] == 2 { result.stderr += data[4...] } else { result.stdout += data[4...] }
-                case .writeClose:
-                    break
-                case .readOpen:
-                    guard data.count >= 8 else { return failed(result) }
-                    let stream = int32(Int32(bitPattern: UInt32(littleEndianBytes: data, at: 0)))
-                    var reply: [UInt8] = []
-                    var offset = 0
-                    let room = maximumMessage - headerSize - 4
-                    while offset < input.count {
-                        let end = min(offset + room, input.count)
-                        reply += message(.read, stream + Array(input[offset..<end]))
-                        offset = end
-                    }
-                    reply += message(.readDone, stream + int32(0))
-                    guard writeAll(fd, reply, deadline: deadline) else { return failed(result) }
-                case .exit, .shutdown:
-                    result.status = data.count >= 4 ? Int32(bitPattern: UInt32(littleEndianBytes: data, at: 0)) : 1
-                    _ = writeAll(fd, message(.exiting, []), deadline: deadline)
-                    return result
-                case .exited:
-                    return result
-                default:
-                    // Anything else (attach, shell, lock…) is not ours to handle.
-                    result.stderr += Array("unexpected tmux message \(type)\n".utf8)
-                    return failed(result)
-                }
+            switch reader.consume(chunk, send: { writeAll(fd, $0, deadline: deadline) }) {
+            case .needMore: continue
+            case .finished(let result): return result
+            case .versionMismatch: return nil
             }
         }
     }
