@@ -93,8 +93,11 @@ public struct CellStyle: Equatable, Sendable {
         }
     }
 
-    /// A 24-bit colour: its brightness, and whether it is a medium grey.
-    static func rgb(_ r: Int, _ g: Int, _ b: Int) -> (Int, Bool) {
+    /// A 24-bit colour: its brightness, and whether it is a medium grey. Components outside
+    /// 0…255 (tmux never prints them, but a row's bytes are anyone's) are clamped first, so
+    /// no parameter can overflow the arithmetic.
+    static func rgb(_ red: Int, _ green: Int, _ blue: Int) -> (Int, Bool) {
+        let (r, g, b) = (max(0, min(255, red)), max(0, min(255, green)), max(0, min(255, blue)))
         let grey = abs(r - g) < 16 && abs(g - b) < 16 && (64...170).contains(r)
         return ((r * 3 + g * 6 + b) / 10, grey)
     }
