@@ -110,19 +110,26 @@ public struct AgentEntry: Sendable, Equatable {
         return (String(target[..<colon]), Int(target[target.index(after: colon)...]))
     }
 
-    /// Parses a delay given in seconds (`0.15`, `1`) or milliseconds (`150ms`) to milliseconds.
+    /// Parses a delay given in seconds (`0.15`, `1`) or milliseconds (`150ms`) to milliseconds;
+    /// nil when malformed or when the milliseconds do not fit an `Int` (the text comes from
+    /// peers' slices and window options: it must never trap).
     public static func parseDelay(_ text: String) -> Int? {
         var s = Substring(text)
         while s.first == " " { s = s.dropFirst() }
         while s.last == " " { s = s.dropLast() }
         if s.hasSuffix("ms") { return Int(s.dropLast(2)).flatMap { $0 >= 0 ? $0 : nil } }
-        if let whole = Int(s) { return whole >= 0 ? whole * 1_000 : nil }
+        func milliseconds(_ seconds: Int, plus extra: Int) -> Int? {
+            let (ms, overflow) = seconds.multipliedReportingOverflow(by: 1_000)
+            let (sum, overflow2) = ms.addingReportingOverflow(extra)
+            return overflow || overflow2 ? nil : sum
+        }
+        if let whole = Int(s) { return whole >= 0 ? milliseconds(whole, plus: 0) : nil }
         // Decimal seconds without Double parsing surprises: split on the point.
         let parts = s.split(separator: ".", omittingEmptySubsequences: false)
         guard parts.count == 2, let whole = Int(parts[0].isEmpty ? "0" : parts[0]), whole >= 0,
               !parts[1].isEmpty, parts[1].allSatisfy(\.isNumber) else { return nil }
         let frac = String(parts[1].prefix(3)).padding(toLength: 3, withPad: "0")
-        return whole * 1_000 + (Int(frac) ?? 0)
+        return milliseconds(whole, plus: Int(frac) ?? 0)
     }
 }
 
