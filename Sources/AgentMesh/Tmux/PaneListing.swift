@@ -49,12 +49,18 @@ public struct PaneListing {
     }
 
     /// Parses the output of `command`; malformed records are dropped.
+    ///
+    /// Markers are found in the UTF-8 bytes, never among `Character`s: a name that starts with
+    /// a combining mark or a joiner would merge with the marker's last letter into one
+    /// grapheme, and a value ending in `\r` would merge with the record's `\n`, hiding the
+    /// marker from a `Character` split and dropping the record.
     public func parse(_ output: String) -> [PaneRecord] {
         var records: [PaneRecord] = []
-        for chunk in output.split(separator: recordMarker, omittingEmptySubsequences: true) {
-            var body = Substring(chunk)
-            if body.hasSuffix("\n") { body = body.dropLast() }
-            let f = body.split(separator: fieldMarker, omittingEmptySubsequences: false).map { TmuxFormat.decode($0) }
+        let bytes = Array(output.utf8)
+        for chunk in Self.split(bytes[...], on: Array(recordMarker.utf8)) where !chunk.isEmpty {
+            let body = chunk.last == 0x0A ? chunk.dropLast() : chunk
+            let f = Self.split(body, on: Array(fieldMarker.utf8))
+                .map { TmuxFormat.decode(String(decoding: $0, as: UTF8.self)) }
             guard f.count == Self.fields.count, let index = Int(f[1]) else { continue }
             records.append(PaneRecord(sessionName: f[0], windowIndex: index, windowName: f[2], windowID: f[3],
                                       paneID: f[4], isActivePane: f[5] == "1", currentCommand: f[6],
@@ -62,5 +68,22 @@ public struct PaneListing {
                                       socketPath: f[11]))
         }
         return records
+    }
+
+    /// The pieces of `bytes` between occurrences of `marker` (empty pieces kept).
+    static func split(_ bytes: ArraySlice<UInt8>, on marker: [UInt8]) -> [ArraySlice<UInt8>] {
+        var pieces: [ArraySlice<UInt8>] = []
+        var start = bytes.startIndex, i = bytes.startIndex
+        while i + marker.count <= bytes.endIndex {
+            if bytes[i..<(i + marker.count)].elementsEqual(marker) {
+                pieces.append(bytes[start..<i])
+                i += marker.count
+                start = i
+            } else {
+                i += 1
+            }
+        }
+        pieces.append(bytes[start...])
+        return pieces
     }
 }
