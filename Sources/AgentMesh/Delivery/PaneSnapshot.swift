@@ -32,14 +32,15 @@ public struct PaneSnapshot: Equatable, Sendable {
         "pane_width", "pane_height", "history_size", "version", "pane_pid",
     ].map(TmuxFormat.plain) + [TmuxFormat.text("pane_current_command")]).joined(separator: "\t")
 
-    /// Parses the probe's stdout; nil when the identity line is missing or malformed.
+    /// Parses the probe's stdout; nil when the identity line is missing or malformed (a
+    /// negative pane size is malformed: tmux never prints one, and `inputText` subtracts).
     public init?(probeOutput text: String) {
         var lines = text.split(separator: "\n", omittingEmptySubsequences: false)
         while let last = lines.last, last.isEmpty { lines.removeLast() }
         guard let index = lines.lastIndex(where: { $0.hasPrefix("AMPROBE\t") }) else { return nil }
         let f = lines[index].split(separator: "\t", maxSplits: 13, omittingEmptySubsequences: false).map(String.init)
         guard f.count == 14, let history = Int(f[10]), let wi = Int(f[3]), let cx = Int(f[5]), let cy = Int(f[6]),
-              let w = Int(f[8]), let h = Int(f[9]) else { return nil }
+              let w = Int(f[8]), let h = Int(f[9]), w >= 0, h >= 0 else { return nil }
         paneID = f[1]; windowID = f[2]; windowIndex = wi; isInMode = f[4] == "1"
         cursorX = cx; cursorY = cy; isDead = f[7] == "1"; width = w; height = h; historySize = history
         serverVersion = f[11]; panePID = Int(f[12]) ?? 0
