@@ -34,7 +34,7 @@ struct Fuzzer {
 
     /// How many mutated inputs each target runs: small in CI, more on request.
     static var iterations: Int {
-        getenv("AGENT_MESH_FUZZ_ITERATIONS").flatMap { Int(String(cString: $0)) } ?? 4_000
+        getenv("AGENT_MESH_FUZZ_ITERATIONS").flatMap { Int(String(cString: $0)) } ?? 15_000
     }
 
     static func corpusDirectory(_ target: String) -> String {
