@@ -32,16 +32,3 @@ public struct DeliveryRequest: Sendable, Equatable {
                   force: force, skipDismiss: skipDismiss)
     }
 }
-
-/// `AGENT_MESH_TRACE=1`: one stderr line per delivery step with the elapsed time, for
-/// diagnosing a slow or stuck send in the field.
-enum Trace {
-    nonisolated(unsafe) static let isOn = Environment.get("AGENT_MESH_TRACE") == "1"
-    nonisolated(unsafe) static let start = MonotonicClock.microseconds()
-
-    static func log(_ message: @autoclosure () -> String) {
-        guard isOn else { return }
-        let us = MonotonicClock.microseconds() - start
-        Output.err("notify-pane: trace +\(us / 1_000).\(us % 1_000 / 100)ms \(message())\n")
-    }
-}
