@@ -63,7 +63,7 @@ public struct DeliveryEngine {
             case .success(let s): paneID = s.paneID
             }
         }
-        let socketKey = client.socketPath ?? Registrar.defaultSocket(client)
+        let socketKey = client.effectiveSocketPath
         let lock: FileLock
         do {
             lock = try PaneLock.acquire(paths: paths, socket: socketKey, paneID: paneID,
