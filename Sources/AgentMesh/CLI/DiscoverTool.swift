@@ -57,7 +57,7 @@ public enum DiscoverTool {
         }
         let paths = MeshPaths()
         if let sender = exchangeSender {
-            return Exchange.serve(sender: sender, paths: paths, input: readStandardInput())
+            return Exchange.serve(sender: sender, paths: paths, input: readStandardInput(), tool: name)
         }
         let host = HostIdentity.selfAlias(paths)
         let settings = SyncSettings.load(paths)

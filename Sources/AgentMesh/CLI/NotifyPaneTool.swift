@@ -53,7 +53,7 @@ public enum NotifyPaneTool {
     public static func main(_ argv: [String]) -> Int32 {
         Trace.log("start")
         // Hidden: the receive side of a remote send, run over ssh by the sending host.
-        if argv.count == 2 && argv[1] == "--deliver-stdin" { return RemoteReceiver.serve(paths: MeshPaths()) }
+        if argv.count == 2 && argv[1] == "--deliver-stdin" { return RemoteReceiver.serve(paths: MeshPaths(), tool: name) }
         let options: NotifyPaneOptions
         do {
             options = try NotifyPaneOptions.parse(Array(argv.dropFirst()))

@@ -96,7 +96,7 @@ public enum RemoteSender {
         }
         let err = r.stderrText.split(separator: "\n").last.map { String($0.trimmingSpaces()) } ?? ""
         let detail = err.hasPrefix("notify-pane: error: ") ? String(err.dropFirst(20)) : err
-        guard let reply = Exchange.sliceText(fromReply: r.stdout, readyLine: readyLine) else {
+        guard let reply = SSH.reply(r.stdout, afterReadyLine: readyLine) else {
             if r.timedOut { return (DeliveryOutcome(.tmuxFailure, "ssh to \(host) timed out after \(r.command.timeoutMilliseconds) ms"), "") }
             return (DeliveryOutcome(.tmuxFailure, "ssh \(host): \(detail.isEmpty ? r.status.description : detail)"), "")
         }

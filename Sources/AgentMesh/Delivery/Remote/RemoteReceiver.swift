@@ -11,8 +11,7 @@
 /// - stdout: `status <status>` and `typed <line>`; failures: one `notify-pane: error:` line on
 ///   stderr. The exit status is the engine's (0–5), 1 for a malformed request.
 public enum RemoteReceiver {
-    public static func serve(paths: MeshPaths) -> Int32 {
-        let tool = NotifyPaneTool.name
+    public static func serve(paths: MeshPaths, tool: String) -> Int32 {
         let read = RemoteRequest.reader(fd: 0)
         let request: RemoteRequest
         do {
