@@ -53,7 +53,7 @@ public enum NotifyPaneTool {
     public static func main(_ argv: [String]) -> Int32 {
         Trace.log("start")
         // Hidden: the receive side of a remote send, run over ssh by the sending host.
-        if argv.count == 2 && argv[1] == "--deliver-stdin" { return RemoteReceiver.serve(paths: MeshPaths(), tool: name) }
+        if argv.count == 2 && argv[1] == "--deliver-stdin" { return receive(paths: MeshPaths()) }
         let options: NotifyPaneOptions
         do {
             options = try NotifyPaneOptions.parse(Array(argv.dropFirst()))
@@ -112,33 +112,36 @@ public enum NotifyPaneTool {
         Trace.log("registry read")
         let sender = SenderIdentity.resolve(paths: paths, selfAlias: selfAlias,
                                             localEntries: localEntries)
-        let request = OutgoingMessage(entry: entry, sender: sender, body: body, filePath: o.filePath,
-                                      enterDelayMilliseconds: EnterDelayPolicy.override(
-                                          environment: delayText,
-                                          entry: entry.enterDelayMilliseconds),
-                                      force: Environment.get("FORCE_SEND") == "1",
-                                      skipDismiss: Environment.get("SKIP_DISMISS") == "1")
-        let outcome: DeliveryOutcome
-        let typed: String
-        if entry.host != selfAlias {
-            (outcome, typed) = RemoteDelivery.deliver(request, paths: paths)
-        } else {
-            (outcome, typed) = LocalDelivery.deliver(request, paths: paths)
-        }
-        AuditLog.record(paths: paths, from: sender, to: address, status: outcome.status.rawValue,
-                        bytes: body.count + (o.filePath.flatMap(FileSystem.size) ?? 0),
-                        durationMilliseconds: outcome.durationMilliseconds, pane: outcome.paneID)
-        Trace.log("audit logged")
+        let options = SendOptions(force: Environment.get("FORCE_SEND") == "1",
+                                  skipDismiss: Environment.get("SKIP_DISMISS") == "1",
+                                  enterDelayMilliseconds: EnterDelayPolicy.override(environment: delayText,
+                                                                                    entry: entry.enterDelayMilliseconds))
+        let message = OutgoingMessage(entry: entry, sender: sender, body: body, filePath: o.filePath, options: options)
+        let result = SendPipeline.send(message, paths: paths, selfAlias: selfAlias)
+        let outcome = result.outcome
         if let dialog = outcome.dismissedDialog, !o.isQuiet {
             Output.err("\(name): dismissed a \(dialog) dialog on \(address) before delivery\n")
         }
         guard outcome.isDelivered else { return fail("\(address): \(outcome.detail)", NotifyExitCode.for(outcome.status)) }
         if !o.isQuiet {
-            Output.out("→ \(address) (\(entry.host)[\(entry.target)]): \(typed)\n")
+            Output.out("→ \(address) (\(entry.host)[\(entry.target)]): \(result.typedLine)\n")
             if outcome.status == .queued { Output.err("\(name): \(address): \(outcome.detail)\n") }
         }
         Trace.log("done")
         return 0
+    }
+
+    /// The hidden receive side of a remote send (`--deliver-stdin`, run over ssh by the
+    /// sending host): the request on stdin, the `RemoteReply` on stdout, the exit code as here.
+    static func receive(paths: MeshPaths) -> Int32 {
+        switch RemoteReceiver.receive(paths: paths, read: RemoteRequest.reader(fd: 0)) {
+        case .refused(let why, let message):
+            return fail(message, NotifyExitCode.for(why))
+        case .carriedOut(let result):
+            Output.out(RemoteReply(result).encoded())
+            if !result.outcome.isDelivered { Output.error(tool: name, result.outcome.detail) }
+            return NotifyExitCode.for(result.outcome.status).rawValue
+        }
     }
 
     /// Exit 2 with the closest registered addresses.

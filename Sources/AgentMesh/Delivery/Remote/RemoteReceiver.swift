@@ -2,77 +2,78 @@
 
 /// The far side of a remote send: `notify-pane --deliver-stdin`, run over ssh by the sender.
 ///
-/// Policy: it does exactly what `LocalDelivery` does for a local sender — inbox writes on this
-/// host, the same composed line and `DeliveryEngine` (lock, mode cancel, draft check, paste,
-/// Enter, verify), an audit-log record — using this host's own registry entry for the address
-/// (its tmux socket as recorded here, never one computed on the sender).
+/// Policy: it does exactly what the local route does for a local sender — `LocalDelivery`:
+/// inbox writes on this host, the same rendered line and `DeliveryEngine` (lock, mode cancel,
+/// draft check, paste, Enter, verify), with the sender's `SendOptions` — plus an audit-log
+/// record, using this host's own registry entry for the address (its tmux socket as recorded
+/// here, never one computed on the sender).
 /// - A file follows the request on stdin; it is streamed into the inbox while hashed, and
-///   refused (exit 4, nothing published) unless its size and SHA-256 match the header.
-/// - stdout: `status <status>` and `typed <line>`; failures: one `notify-pane: error:` line on
-///   stderr. The exit status is the engine's (0–5), 1 for a malformed request.
+///   refused (nothing published) unless its size and SHA-256 match the header.
+/// - The result is a value: `.refused` before anything was typed (the CLI prints the message
+///   and exits 1, 2 or 4 without a reply), or `.carriedOut` (the CLI prints the
+///   `RemoteReply` and exits with the status's code).
 public enum RemoteReceiver {
-    public static func serve(paths: MeshPaths, tool: String) -> Int32 {
-        let read = RemoteRequest.reader(fd: 0)
+    public enum Receipt {
+        case refused(RemoteRefusal, String)
+        case carriedOut(SendResult)
+    }
+
+    /// Reads one request from `read` (stdin) and carries it out on this host.
+    public static func receive(paths: MeshPaths, read: @escaping (Int) -> [UInt8]) -> Receipt {
         let request: RemoteRequest
         do {
             request = try RemoteRequest.decode(read)
         } catch {
-            Output.error(tool: tool, error.description)
-            return NotifyExitCode.usage.rawValue
+            return .refused(.malformedRequest, error.description)
         }
         let selfAlias = HostIdentity.selfAlias(paths)
         let view = RegistryStore(paths: paths).loadView(selfAlias: selfAlias)
         guard let entry = view.entries.first(where: { $0.address == request.address && $0.host == selfAlias }) else {
-            Output.error(tool: tool, "no agent '\(TextSanitizer.oneLine(request.address))' on host \(selfAlias) (the sender's registry is out of date)")
-            return NotifyExitCode.unknownAddress.rawValue
+            return .refused(.unknownAddress,
+                            "no agent '\(TextSanitizer.oneLine(request.address))' on host \(selfAlias) (the sender's registry is out of date)")
         }
-        let inbox = Inbox(paths: paths)
-        var message: String?
-        var line: String
+        let notice = Notice(body: request.body, hasFile: request.file != nil)
+        let line: String
         do {
-            if !request.body.isEmpty || request.file == nil {
-                switch MessagePlan.plan(request.body) {
-                case .typed(let text): message = text
-                case .inboxed(let bytes):
-                    let saved = try inbox.saveMessage(sender: request.sender, bytes: bytes, time: request.time)
-                    message = MessagePlan.pointer(displayPath: saved.displayPath, bytes: bytes)
-                }
-            }
-            line = message ?? ""
-            if let file = request.file {
-                guard let drop = try receiveFile(file, sender: request.sender, inbox: inbox, read: read) else {
-                    Output.error(tool: tool, "file \(TextSanitizer.oneLine(file.name)) arrived damaged (size or SHA-256 mismatch); not saved")
-                    return NotifyExitCode.transport.rawValue
-                }
-                line = MessagePlan.fileNote(displayPath: drop.displayPath, size: drop.size, message: message)
-            }
+            line = try LocalDelivery.typedLine(notice, sender: request.sender, time: request.time,
+                                               file: request.file.map { .stream($0, read: read) }, inbox: Inbox(paths: paths))
         } catch {
-            Output.error(tool: tool, "cannot write to the inbox on \(selfAlias): \(error)")
-            return NotifyExitCode.transport.rawValue
+            switch error {
+            case .damagedFile(let name):
+                return .refused(.inboxFailure,
+                                "file \(TextSanitizer.oneLine(name)) arrived damaged (size or SHA-256 mismatch); not saved")
+            case .cannotWrite(let e):
+                return .refused(.inboxFailure, "cannot write to the inbox on \(selfAlias): \(e)")
+            }
         }
-        line = TextSanitizer.oneLine(line)
-        let text = MessageComposer.tag(sender: request.sender, time: request.time) + line
-        let delay = request.enterDelayMilliseconds ?? entry.enterDelayMilliseconds
-        let outcome = DeliveryEngine(paths: paths).deliver(
-            DeliveryRequest(entry: entry, text: text, enterDelayMilliseconds: delay,
-                            force: request.force, skipDismiss: request.skipDismiss))
-        AuditLog.record(paths: paths, from: request.sender, to: request.address, status: outcome.status.rawValue,
+        let result = LocalDelivery.type(line, to: entry, sender: request.sender, time: request.time,
+                                        options: request.options, paths: paths)
+        AuditLog.record(paths: paths, from: request.sender, to: request.address, status: result.outcome.status.rawValue,
                         bytes: request.body.count + (request.file?.size ?? 0),
-                        durationMilliseconds: outcome.durationMilliseconds, pane: outcome.paneID)
-        Output.out("status \(outcome.status.rawValue)\ntyped \(line)\n")
-        if let dialog = outcome.dismissedDialog { Output.out("dismissed \(dialog)\n") }
-        if !outcome.isDelivered { Output.error(tool: tool, outcome.detail) }
-        return outcome.exitCode
+                        durationMilliseconds: result.outcome.durationMilliseconds, pane: result.outcome.paneID)
+        return .carriedOut(result)
     }
+}
 
-    /// Streams exactly `file.size` bytes from `read` into the inbox, hashing them; nil (and
-    /// nothing published) when the stream ends early or the digest differs.
-    static func receiveFile(_ file: RemoteRequest.FileHeader, sender: String, inbox: Inbox,
-                            read: (Int) -> [UInt8]) throws(SystemError) -> Inbox.Drop? {
-        let folder = try inbox.senderFolder(sender)
+/// Why the receive side turned a request down before typing anything.
+public enum RemoteRefusal: Equatable, Sendable {
+    /// The request could not be read (not agent-mesh's, or cut short).
+    case malformedRequest
+    /// No agent of that address on this host: the sender's registry is out of date.
+    case unknownAddress
+    /// The inbox could not be written, or the file arrived damaged (nothing was published).
+    case inboxFailure
+}
+
+extension Inbox {
+    /// Streams exactly `file.size` bytes from `read` into the sender's folder, hashing them;
+    /// nil (and nothing published) when the stream ends early or the digest differs.
+    func receive(_ file: RemoteRequest.FileHeader, sender: String,
+                 read: (Int) -> [UInt8]) throws(SystemError) -> Drop? {
+        let folder = try senderFolder(sender)
         var hasher = SHA256()
         var received = 0
-        let tmp = try inbox.writeTemp(in: folder) { fd, path throws(SystemError) in
+        let tmp = try writeTemp(in: folder) { fd, path throws(SystemError) in
             while received < file.size {
                 let chunk = read(min(1 << 16, file.size - received))
                 if chunk.isEmpty { break }
@@ -85,6 +86,6 @@ public enum RemoteReceiver {
             unlink(tmp)
             return nil
         }
-        return try inbox.publish(tmp, folder: folder, name: InboxName.sanitize(file.name, fallback: "file"), sender: sender)
+        return try publish(tmp, folder: folder, name: InboxName.sanitize(file.name, fallback: "file"), sender: sender)
     }
 }
