@@ -145,7 +145,7 @@ public enum NotifyPaneTool {
     }
 
     /// Exit 2 with the closest registered addresses.
-    static func unknown(_ address: String, _ view: (entries: [AgentEntry], warnings: [String])) -> Int32 {
+    static func unknown(_ address: String, _ view: RegistryView) -> Int32 {
         let close = AddressSuggester.suggest(address, among: view.entries.map(\.address))
         var message = "unknown address '\(TextSanitizer.oneLine(address))'"
         if !close.isEmpty { message += " (did you mean: \(close.joined(separator: ", "))?)" }

@@ -32,6 +32,12 @@ enum BashToolDrop {
         var after: String
     }
 
+    /// One script's run: its outcome, and the name the file got there (`saved <name>`).
+    struct Saved {
+        var outcome: DeliveryOutcome
+        var name: String?
+    }
+
     /// The remote script (inside `sh -c '…'`: no single quote, checked by `SSH.shellWrapped`).
     /// `note` nil = save without notifying.
     static func script(readyLine: String, senderFolder: String, name: String, size: Int, sha256: String,
@@ -89,21 +95,21 @@ extension RemoteSender {
                                      after: TextSanitizer.oneLine(String(parts.count > 1 ? parts[1] : "")))
         }
         func drop(name: String, input: [UInt8], file: String?, size: Int, digest: String,
-                  note: BashToolDrop.Note?) -> (outcome: DeliveryOutcome, savedName: String?) {
+                  note: BashToolDrop.Note?) -> BashToolDrop.Saved {
             let buffer = "agent-mesh-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
             guard let script = BashToolDrop.script(readyLine: readyLine, senderFolder: folder, name: name, size: size,
                                                    sha256: digest, note: note, target: target, buffer: buffer) else {
-                return (DeliveryOutcome(.remoteUnavailable, "target '\(target)' cannot be quoted for \(m.entry.host)"), nil)
+                return BashToolDrop.Saved(outcome: DeliveryOutcome(.remoteUnavailable, "target '\(target)' cannot be quoted for \(m.entry.host)"))
             }
             let command = ssh.command(alias: m.entry.host, remote: SSH.shellWrapped(script), input: input, inputFile: file,
                                       timeoutMilliseconds: settings.timeoutSeconds * 1_000 + size / 1_000)
             let result: ProcessResult
             do { result = try ProcessRunner.run(command) } catch {
-                return (DeliveryOutcome(.tmuxFailure, "cannot run ssh: \(error)"), nil)
+                return BashToolDrop.Saved(outcome: DeliveryOutcome(.tmuxFailure, "cannot run ssh: \(error)"))
             }
             if result.missedFirstOutput { _ = try? ProcessRunner.run(ssh.exitMaster(alias: m.entry.host)) }
             let outcome = interpret(result, host: m.entry.host, isAgentMesh: false).outcome
-            return (outcome, outcome.isDelivered ? BashToolDrop.savedName(result.stdout) : nil)
+            return BashToolDrop.Saved(outcome: outcome, name: outcome.isDelivered ? BashToolDrop.savedName(result.stdout) : nil)
         }
 
         let notice = m.notice
@@ -112,7 +118,7 @@ extension RemoteSender {
             let stamp = WallClock.iso8601(m.time).filter { $0 != "-" && $0 != ":" }
             let saved = drop(name: "msg-\(stamp)-0.txt", input: body, file: nil, size: body.count, digest: SHA256.hex(body),
                              note: m.filePath == nil ? around(notice.text(messageSavedAt: marker, file: nil)) : nil)
-            guard saved.outcome.isDelivered, let name = saved.savedName else { return SendResult(saved.outcome) }
+            guard saved.outcome.isDelivered, let name = saved.name else { return SendResult(saved.outcome) }
             messageSavedAt = display + name
             if m.filePath == nil {
                 return SendResult(saved.outcome, typedLine: notice.text(messageSavedAt: messageSavedAt, file: nil))
@@ -128,7 +134,7 @@ extension RemoteSender {
                                       file: Notice.SavedFile(displayPath: marker, size: digest.size)))
         let saved = drop(name: InboxName.sanitize(FileSystem.baseName(path), fallback: "file"), input: [],
                          file: path, size: digest.size, digest: digest.sha256, note: note)
-        guard saved.outcome.isDelivered, let name = saved.savedName else { return SendResult(saved.outcome) }
+        guard saved.outcome.isDelivered, let name = saved.name else { return SendResult(saved.outcome) }
         return SendResult(saved.outcome, typedLine: notice.text(messageSavedAt: messageSavedAt,
                                                                  file: Notice.SavedFile(displayPath: display + name, size: digest.size)))
     }
