@@ -10,12 +10,13 @@
 # from LAYERS, or a name declared in two folders fails the check (exit 1) with file:line.
 #
 # Usage: Tests/Architecture/layers.sh [--graph]   (--graph prints every folder's uses and exits 0)
+# LAYERS_ROOT=<folder> checks another tree (the script's own test plants violations in one).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 
 # Bottom up. A folder may use only folders listed before it.
 LAYERS="System Process TOML Tmux SSH Address Registry Sync Delivery CLI"
-ROOT=Sources/AgentMesh
+ROOT=${LAYERS_ROOT:-Sources/AgentMesh}
 MODE=${1:-check}
 
 code=$(mktemp)
@@ -126,7 +127,7 @@ awk -F'\t' -v layers="$LAYERS" -v mode="$MODE" '
   END {
     bad = 0
     for (f in seen_folder) if (f != "." && !(f in rank)) {
-      printf "layers: folder %s/%s is not in LAYERS (Tests/Architecture/layers.sh): place it\n", "Sources/AgentMesh", f; bad = 1
+      printf "layers: folder %s is not in LAYERS (Tests/Architecture/layers.sh): place it\n", f; bad = 1
     }
     for (d in dup) { printf "layers: %s is declared in both %s\n", d, dup[d]; bad = 1 }
     for (key in edge) {
