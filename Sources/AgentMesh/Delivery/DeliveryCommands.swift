@@ -38,8 +38,10 @@ public enum DeliveryCommands {
 
     public static func loadBuffer(_ name: String) -> [String] { ["load-buffer", "-b", name, "-"] }
 
-    public static func paste(_ name: String, into pane: String) -> [String] {
-        ["paste-buffer", "-p", "-d", "-b", name, "-t", pane]
+    /// `paste-buffer -p -d -b <name> -t <pane>`, plus `-S` on 3.7+ so tmux pastes the bytes
+    /// as they are instead of running them through vis(3).
+    public static func paste(_ name: String, into pane: String, server: TmuxVersion = TmuxVersion(major: 3, minor: 3)) -> [String] {
+        ["paste-buffer", "-p", "-d"] + (server.pasteNeedsRawFlag ? ["-S"] : []) + ["-b", name, "-t", pane]
     }
 
     /// A pause inside the server: `run-shell -d <s>` (no command, so no shell is started).
@@ -50,11 +52,12 @@ public enum DeliveryCommands {
     }
 
     /// Leave any mode, paste, wait the enter delay, Enter: one client call (text on stdin).
-    public static func send(buffer: String, pane: String, enterDelayMilliseconds: Int, leavingMode: Bool) -> [[String]] {
+    public static func send(buffer: String, pane: String, enterDelayMilliseconds: Int, leavingMode: Bool,
+                            server: TmuxVersion = TmuxVersion(major: 3, minor: 3)) -> [[String]] {
         var chain: [[String]] = []
         if leavingMode { chain.append(leaveMode(pane)) }
         chain.append(loadBuffer(buffer))
-        chain.append(paste(buffer, into: pane))
+        chain.append(paste(buffer, into: pane, server: server))
         if enterDelayMilliseconds > 0 { chain.append(wait(milliseconds: enterDelayMilliseconds)) }
         chain.append(enter(pane))
         return chain

@@ -102,7 +102,8 @@ public struct DeliveryEngine {
 
         let delay = r.options.enterDelayMilliseconds ?? EnterDelayPolicy.defaultMilliseconds(command: before.currentCommand)
         let chain = DeliveryCommands.send(buffer: DeliveryCommands.uniqueBufferName(), pane: paneID,
-                                          enterDelayMilliseconds: delay, leavingMode: before.isInMode)
+                                          enterDelayMilliseconds: delay, leavingMode: before.isInMode,
+                                          server: TmuxVersion(before.serverVersion))
         let send = client.chained(chain, input: Array(r.text.utf8),
                                   timeoutMilliseconds: client.timeoutMilliseconds + delay)
         if case .failure(let o) = checked(call(send)) { return o.with(dismissed, paneID) }

@@ -1,11 +1,12 @@
 /// One captured screen row (`capture-pane -p -e`): its characters, their columns, and which
 /// are "ghost" text.
 ///
-/// Policy: SGR escape sequences are read, other escape sequences skipped. A cell is ghost
-/// text when it is drawn faint (SGR 2) or in a grey foreground (SGR 90, 256-colour 8 or
-/// 232–247, or a 24-bit grey of medium brightness): that is how fish, zsh-autosuggestions,
-/// prompt_toolkit's auto-suggest and agent TUIs draw suggestions and placeholders, which are
-/// not a human's draft. Column widths follow the terminal: combining marks, joiners and
+/// Policy: SGR escape sequences are read (`CellStyle`, in any colour mode), other escape
+/// sequences skipped. A cell is ghost text when it is drawn faint or grey: that is how fish,
+/// zsh-autosuggestions, prompt_toolkit's auto-suggest and agent TUIs draw suggestions and
+/// placeholders, which are not a human's draft. A program's own cursor block drawn on the
+/// first character of a placeholder (Textual: dark on light) is ghost text too when ghost
+/// text follows it directly. Column widths follow the terminal: combining marks, joiners and
 /// format characters take 0 columns, East Asian wide characters and emoji presentation
 /// characters 2, a character after a zero-width joiner (or a skin-tone modifier) 0, as tmux
 /// 3.3 draws them (it prints a wide character once, without its padding cell).
@@ -14,6 +15,7 @@ public struct ScreenLine: Equatable, Sendable {
         public var scalar: Unicode.Scalar
         public var column: Int
         public var isGhost: Bool
+        public var isCursorBlock: Bool = false
     }
 
     public var cells: [Cell]
@@ -34,7 +36,7 @@ public struct ScreenLine: Equatable, Sendable {
     public init(parsing row: Substring) {
         var cells: [Cell] = []
         var column = 0
-        var isDim = false, isGrey = false
+        var style = CellStyle()
         let scalars = Array(row.unicodeScalars)
         var i = 0
         while i < scalars.count {
@@ -47,7 +49,7 @@ public struct ScreenLine: Equatable, Sendable {
                     while j < scalars.count, !(0x40...0x7E).contains(scalars[j].value) { j += 1 }
                     if j < scalars.count, scalars[j] == "m" {
                         let params = String(String.UnicodeScalarView(scalars[(i + 1)..<j]))
-                        ScreenLine.applySGR(params, dim: &isDim, grey: &isGrey)
+                        style.apply(Substring(params))
                     }
                     i = j + 1
                 } else if scalars[i] == "]" {
@@ -61,43 +63,17 @@ public struct ScreenLine: Equatable, Sendable {
                 continue
             }
             if s.value < 0x20 { i += 1; continue }
-            cells.append(Cell(scalar: s, column: column, isGhost: isDim || isGrey))
+            cells.append(Cell(scalar: s, column: column, isGhost: style.isGhost, isCursorBlock: style.isCursorBlock))
             // tmux joins a zero-width-joiner sequence and skin-tone modifiers into one cell.
             let joined = i > 0 && (scalars[i - 1] == "\u{200D}" || (0x1F3FB...0x1F3FF).contains(s.value))
             column += joined ? 0 : ScreenLine.columns(s)
             i += 1
         }
-        self.cells = cells
-    }
-
-    static func applySGR(_ params: String, dim: inout Bool, grey: inout Bool) {
-        let codes = params.split(separator: ";", omittingEmptySubsequences: false).map { Int($0) ?? 0 }
-        var k = 0
-        while k < codes.count {
-            let c = codes[k]
-            switch c {
-            case 0: dim = false; grey = false
-            case 2: dim = true
-            case 22: dim = false
-            case 30...37, 39, 91...97: grey = false
-            case 90: grey = true
-            case 38:
-                if k + 2 < codes.count, codes[k + 1] == 5 {
-                    let n = codes[k + 2]
-                    grey = n == 8 || (232...247).contains(n)
-                    k += 2
-                } else if k + 4 < codes.count, codes[k + 1] == 2 {
-                    let (r, g, b) = (codes[k + 2], codes[k + 3], codes[k + 4])
-                    grey = abs(r - g) < 16 && abs(g - b) < 16 && (64...170).contains(r)
-                    k += 4
-                }
-            case 48:
-                // Skip background colour arguments.
-                if k + 1 < codes.count { k += codes[k + 1] == 5 ? 2 : (codes[k + 1] == 2 ? 4 : 0) }
-            default: break
-            }
-            k += 1
+        for k in cells.indices.dropLast() where cells[k].isCursorBlock && !cells[k].isGhost {
+            let next = cells[k + 1]
+            if next.isGhost && !next.isCursorBlock && next.scalar != " " { cells[k].isGhost = true }
         }
+        self.cells = cells
     }
 
     /// Terminal columns taken by one scalar (0, 1 or 2).

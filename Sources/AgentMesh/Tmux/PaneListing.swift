@@ -18,25 +18,29 @@ public struct PaneRecord: Sendable, Equatable {
 
 /// The one query registration needs: every pane of the server in a single client call.
 ///
-/// Names can hold any byte tmux accepts — newlines, `|`, `\x1f` — and tmux prints them raw,
-/// so no fixed separator is safe. Each call uses a random nonce as record and field marker,
-/// which a window name cannot predict.
+/// Names can hold any byte tmux accepts — newlines, `|`, `\x1f` — and tmux prints them raw
+/// (or vis(3)-escaped on 3.4/3.5a), so no fixed separator is safe. Each call uses a random,
+/// printable nonce as record and field marker, which a window name cannot predict; text
+/// fields go through `TmuxFormat.text`/`decode`, so they read the same on every version.
 public struct PaneListing {
-    static let fields = [
-        "session_name", "window_index", "window_name", "window_id", "pane_id", "pane_active",
-        "pane_current_command", "pane_current_path", "@agent-role", "@agent-scope",
-        "@agent-enter-delay", "socket_path",
+    /// The fields in order, and whether each is free text (see `TmuxFormat`).
+    static let fields: [(name: String, isText: Bool)] = [
+        ("session_name", true), ("window_index", false), ("window_name", true), ("window_id", false),
+        ("pane_id", false), ("pane_active", false), ("pane_current_command", true),
+        ("pane_current_path", true), ("@agent-role", true), ("@agent-scope", true),
+        ("@agent-enter-delay", true), ("socket_path", true),
     ]
 
     public let nonce: String
 
-    public init(nonce: String = PaneListing.randomNonce()) { self.nonce = nonce }
+    public init(nonce: String = TmuxFormat.randomMarker()) { self.nonce = nonce }
 
     var recordMarker: String { "\(nonce)R" }
     var fieldMarker: String { "\(nonce)F" }
 
     public var format: String {
-        recordMarker + Self.fields.map { "#{\($0)}" }.joined(separator: fieldMarker)
+        recordMarker + Self.fields.map { $0.isText ? TmuxFormat.text($0.name) : TmuxFormat.plain($0.name) }
+            .joined(separator: fieldMarker)
     }
 
     /// `tmux list-panes -a -F <format>`.
@@ -50,7 +54,7 @@ public struct PaneListing {
         for chunk in output.split(separator: recordMarker, omittingEmptySubsequences: true) {
             var body = Substring(chunk)
             if body.hasSuffix("\n") { body = body.dropLast() }
-            let f = body.split(separator: fieldMarker, omittingEmptySubsequences: false).map(String.init)
+            let f = body.split(separator: fieldMarker, omittingEmptySubsequences: false).map { TmuxFormat.decode($0) }
             guard f.count == Self.fields.count, let index = Int(f[1]) else { continue }
             records.append(PaneRecord(sessionName: f[0], windowIndex: index, windowName: f[2], windowID: f[3],
                                       paneID: f[4], isActivePane: f[5] == "1", currentCommand: f[6],
@@ -58,11 +62,5 @@ public struct PaneListing {
                                       socketPath: f[11]))
         }
         return records
-    }
-
-    public static func randomNonce() -> String {
-        var g = SystemRandomNumberGenerator()
-        let alphabet = Array("abcdefghijklmnopqrstuvwxyz0123456789")
-        return "\u{1e}" + String((0..<12).map { _ in alphabet[Int(g.next() % UInt64(alphabet.count))] })
     }
 }
