@@ -43,6 +43,8 @@ final class Mesh {
     let name: String
     let home: String
     var socketPath = ""
+    /// The tmux binary this mesh's server and the harness's own calls use.
+    var tmuxBinary = "tmux"
     private var helpers: [pid_t] = []
 
     init() throws {
@@ -55,7 +57,7 @@ final class Mesh {
     /// `tmux -L <name> -f /dev/null <args…>`, checked.
     @discardableResult
     func tmux(_ args: [String], check: Bool = true) throws -> ProcessResult {
-        let r = try ProcessRunner.run(Command("tmux", ["-L", name, "-f", "/dev/null"] + args,
+        let r = try ProcessRunner.run(Command(tmuxBinary, ["-L", name, "-f", "/dev/null"] + args,
                                               environment: ["TMUX": nil, "TMUX_PANE": nil]))
         if check && !r.isSuccess { throw CommandFailed(r) }
         return r

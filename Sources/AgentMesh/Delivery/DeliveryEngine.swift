@@ -115,54 +115,23 @@ public struct DeliveryEngine {
         return verify(client, r, paneID: paneID, before: before, after: after, delay: delay).with(dismissed, paneID)
     }
 
-    /// Step 6: decide delivered / queued / not submitted, sending at most one more Enter.
+    /// Step 6 (`SubmissionCheck`): delivered / queued / not submitted, at most one more Enter.
     func verify(_ client: Tmux, _ r: DeliveryRequest, paneID: String, before: PaneSnapshot,
                 after first: PaneSnapshot, delay: Int) -> DeliveryOutcome {
-        let tail = InputLineAnalysis.tail(of: r.text)
-        var after = first
-        var deadline = MonotonicClock.milliseconds() + echoWaitMilliseconds
-        // Nothing echoed yet: a busy program, or one slow to redraw.
-        var pause = 2
-        while after.looksUnchanged(from: before) {
-            Trace.log("unchanged")
-            if MonotonicClock.milliseconds() >= deadline {
-                return DeliveryOutcome(.queued, "not echoed yet: the program is busy; it reads the message when its prompt returns")
-            }
-            MonotonicClock.sleep(milliseconds: pause)
-            pause = min(pause * 2, 20)
-            guard case .success(let s) = probe(client, paneID, r) else { break }
-            after = s
-        }
-        // Paste-detecting programs decide on the Enter a little later: look once more.
-        if delay > 0 && !InputLineAnalysis.isStillInInput(after, tail: tail) {
-            MonotonicClock.sleep(milliseconds: 50)
-            if case .success(let s) = probe(client, paneID, r) { after = s }
-        }
-        guard InputLineAnalysis.isStillInInput(after, tail: tail) else {
-            Trace.log("left the input line")
-            return DeliveryOutcome(.delivered)
-        }
-        Trace.log("still in the input line")
-        deadline = MonotonicClock.milliseconds() + settleMilliseconds
-        while MonotonicClock.milliseconds() < deadline {
-            MonotonicClock.sleep(milliseconds: 25)
-            guard case .success(let s) = probe(client, paneID, r) else { break }
-            if !InputLineAnalysis.isStillInInput(s, tail: tail) { return DeliveryOutcome(.delivered) }
-        }
-        // One more Enter — never the text again.
-        Trace.log("second Enter")
-        if case .failure(let o) = checked(call(client.command(DeliveryCommands.enter(paneID)))) { return o }
-        deadline = MonotonicClock.milliseconds() + settleMilliseconds + 600
-        repeat {
-            guard case .success(let s) = probe(client, paneID, r) else { break }
-            if !InputLineAnalysis.isStillInInput(s, tail: tail) {
-                return DeliveryOutcome(.delivered, sentSecondEnter: true)
-            }
-            MonotonicClock.sleep(milliseconds: 50)
-        } while MonotonicClock.milliseconds() < deadline
-        return DeliveryOutcome(.notSubmitted, "typed, but the text still sits in the recipient's input line after two Enters "
-                               + "(raise its enter delay: agent-register-hook identify --enter-delay 0.3)",
-                               sentSecondEnter: true)
+        var check = SubmissionCheck(
+            probe: {
+                switch probe(client, paneID, r) {
+                case .success(let s): return .success(s)
+                case .failure(let o): return .failure(o)
+                }
+            },
+            pressEnter: {
+                if case .failure(let o) = checked(call(client.command(DeliveryCommands.enter(paneID)))) { return o }
+                return nil
+            })
+        check.echoWaitMilliseconds = echoWaitMilliseconds
+        check.settleMilliseconds = settleMilliseconds
+        return check.run(line: r.text, before: before, after: first, enterDelay: delay)
     }
 
     // MARK: - tmux calls

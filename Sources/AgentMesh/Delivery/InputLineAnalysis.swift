@@ -67,11 +67,21 @@ public enum InputLineAnalysis {
         String(String.UnicodeScalarView(line.unicodeScalars.filter { $0 != " " }.suffix(20)))
     }
 
+    /// The first 12 non-space characters of a typed line: what a program echoes first.
+    public static func head(of line: String) -> String {
+        String(String.UnicodeScalarView(line.unicodeScalars.filter { $0 != " " }.prefix(12)))
+    }
+
+    /// The input line (with the rows it wraps from) without spaces.
+    static func compactInput(_ snapshot: PaneSnapshot) -> String {
+        String(String.UnicodeScalarView(snapshot.inputText.unicodeScalars.filter { $0 != " " }))
+    }
+
     /// True when the typed text still sits in the input line: its tail is on the cursor row
     /// (with the rows it wraps from), spaces ignored, or a composer shows it folded as
     /// `[Pasted text #N]`.
     public static func isStillInInput(_ snapshot: PaneSnapshot, tail: String) -> Bool {
-        let input = String(String.UnicodeScalarView(snapshot.inputText.unicodeScalars.filter { $0 != " " }))
+        let input = compactInput(snapshot)
         if !tail.isEmpty && input.contains(tail) { return true }
         return snapshot.cursorLine.text.contains("[Pasted text")
     }

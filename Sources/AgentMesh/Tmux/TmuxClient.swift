@@ -5,6 +5,10 @@
 /// (a user who points us at another tmux binary gets that binary) and `AGENT_MESH_TMUX_EXEC`
 /// is not `1`. `TmuxWire` hands back nil only when the command cannot have run, so falling
 /// back to the binary then never runs a command twice.
+///
+/// The binary, when `TMUX_BIN` does not name one, is the one the server runs from
+/// (`TmuxServerBinary`), found once per process and socket, else `tmux` on PATH: a client
+/// of another release may not be able to talk to the server. The trace says which.
 public enum TmuxClient {
     /// Whether the wire may be used in this process (environment read once).
     public static let wireAllowed = Environment.nonEmpty("TMUX_BIN") == nil && Environment.get("AGENT_MESH_TMUX_EXEC") != "1"
@@ -18,8 +22,24 @@ public enum TmuxClient {
             return ProcessResult(command: command, status: .exited(w.status), stdout: w.stdout,
                                  stderr: w.stderr, timedOut: w.timedOut, elapsedMilliseconds: 0)
         }
-        Trace.log("tmux \(rest.first ?? "")")
-        return try ProcessRunner.run(command)
+        var exec = command
+        if let socket, Environment.nonEmpty("TMUX_BIN") == nil, FileSystem.baseName(command.executable) == "tmux",
+           let binary = serverBinary(socket: socket) {
+            exec.executable = binary
+        }
+        Trace.log("tmux \(rest.first ?? "") (\(exec.executable))")
+        return try ProcessRunner.run(exec)
+    }
+
+    nonisolated(unsafe) static var serverBinaries: [String: String?] = [:]
+
+    /// `TmuxServerBinary.find`, remembered per socket for the life of the process (the tools
+    /// are short-lived and single-threaded where they call tmux).
+    static func serverBinary(socket: String) -> String? {
+        if let known = serverBinaries[socket] { return known }
+        let found = TmuxServerBinary.find(socket: socket)
+        serverBinaries[socket] = .some(found)
+        return found
     }
 
     /// The `-S` socket and the tmux command words after the client's global options
