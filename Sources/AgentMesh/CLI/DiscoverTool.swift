@@ -57,7 +57,13 @@ public enum DiscoverTool {
         }
         let paths = MeshPaths()
         if let sender = exchangeSender {
-            return Exchange.serve(sender: sender, paths: paths, input: readStandardInput(), tool: name)
+            do {
+                try Exchange.serve(sender: sender, paths: paths, input: readStandardInput(), tool: name)
+                return 0
+            } catch {
+                Output.error(tool: name, "exchange with \(sender): \(error)")
+                return 4
+            }
         }
         let host = HostIdentity.selfAlias(paths)
         let settings = SyncSettings.load(paths)
