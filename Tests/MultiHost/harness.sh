@@ -27,6 +27,10 @@
 #   AMH_SUBNET  first three octets of the private /24 (default 10.213.7); only
 #               ever configured inside the harness namespaces.
 #   AMH_UP_TIMEOUT  seconds `up` waits for sshd readiness (default 20).
+#   TMUX_BIN    the tmux every host runs (default: the first tmux on PATH). When it
+#               is not /usr/bin/tmux, a copy is bind-mounted over /usr/bin/tmux in
+#               each host's mount namespace, so hooks, ssh sessions and tests on the
+#               hosts all use that release.
 #   AMH_KEEP_ON_FAIL=1  leave a failed `up` in place for debugging.
 set -euo pipefail
 
@@ -266,6 +270,15 @@ EOF
 }
 
 # Start host $1's sshd in its namespaces; prints the sshd pid.
+# The tmux the hosts run, copied where every host user can run it; empty when it is
+# /usr/bin/tmux itself (nothing to mount).
+host_tmux() {
+    local want
+    want=$(readlink -f "${TMUX_BIN:-$(command -v tmux)}")
+    [[ $want == "$(readlink -f /usr/bin/tmux)" ]] && return 0
+    install -m 0755 "$want" "$AMH_ROOT/tmux" && echo "$AMH_ROOT/tmux"
+}
+
 start_sshd() {
     local host=$1 ns hd pid
     ns="${NS_PREFIX}$host"; hd=$(host_dir "$host")
@@ -277,8 +290,8 @@ start_sshd() {
     # shellcheck disable=SC2016  # $1/$2 expand in the inner sh
     setsid nsenter --net="/run/netns/$ns" -- \
         unshare --uts --mount --propagation private -- \
-        sh -c 'hostname "$1" && mount -t tmpfs -o mode=1777,size=256m amh-tmp /tmp && exec /usr/sbin/sshd -D -f "$2/sshd_config" -E "$2/sshd.log"' \
-        amh-sshd "$host" "$hd" \
+        sh -c 'hostname "$1" && mount -t tmpfs -o mode=1777,size=256m amh-tmp /tmp && { [ -z "$3" ] || mount --bind "$3" /usr/bin/tmux; } && exec /usr/sbin/sshd -D -f "$2/sshd_config" -E "$2/sshd.log"' \
+        amh-sshd "$host" "$hd" "$(host_tmux)" \
         </dev/null >>"$hd/sshd.log" 2>&1 9<&- &
     pid=$!
     echo "$pid"
