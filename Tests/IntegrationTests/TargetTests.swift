@@ -142,7 +142,8 @@ struct BashToolRegistryTests {
         // The engine itself never types a line break or raw control byte, whoever calls it.
         let engine = DeliveryEngine(paths: MeshPaths(home: mesh.home), tmux: Tmux(binary: "tmux", socketPath: mesh.socketPath))
         let outcome = engine.deliver(DeliveryRequest(socket: mesh.socketPath, paneID: pane, windowID: nil, session: "old",
-                                                     windowIndex: 0, text: "a\nb\u{1b}", enterDelayMilliseconds: 0))
+                                                     windowIndex: 0, text: "a\nb\u{1b}",
+                                                     options: SendOptions(enterDelayMilliseconds: 0)))
         #expect(outcome.status == .delivered, "\(outcome)")
         MonotonicClock.sleep(milliseconds: 100)
         #expect(maskTime(String(decoding: mesh.waitForFile(out), as: UTF8.self)) == "[from tester @ TIME] old; style\ra^Jb^[\r")

@@ -61,3 +61,47 @@ public enum MessagePlan: Equatable, Sendable {
         return note + ": " + message
     }
 }
+
+/// What the recipient reads after the tag — the one rendering shared by every route (this
+/// host's pane, an agent-mesh host, a bash-tool host), so the lines agree byte for byte:
+/// the typed body, or `MessagePlan.pointer` to the saved body, then `MessagePlan.fileNote`
+/// when a file came along.
+///
+/// Policy: a body is planned (typed or inboxed) unless it is empty and a file is sent, in
+/// which case the file note stands alone. The inbox paths are filled in by the route once it
+/// has saved the bytes (`text(messageSavedAt:file:)`); the result is not yet sanitised, so a
+/// route may render a placeholder path and split on it (the bash-tool script does).
+public struct Notice: Equatable, Sendable {
+    /// How the body travels; nil when a file is sent without a message.
+    public var message: MessagePlan?
+
+    public init(body: [UInt8], hasFile: Bool) {
+        message = !body.isEmpty || !hasFile ? MessagePlan.plan(body) : nil
+    }
+
+    /// The body bytes the route must save to the inbox before it types, if any.
+    public var bodyToSave: [UInt8]? {
+        if case .inboxed(let bytes)? = message { return bytes }
+        return nil
+    }
+
+    /// A file as the recipient is told of it: where it was saved, and its size.
+    public struct SavedFile: Equatable, Sendable {
+        public var displayPath: String
+        public var size: Int
+        public init(displayPath: String, size: Int) { self.displayPath = displayPath; self.size = size }
+    }
+
+    /// The line after the tag. `messageSavedAt` is the body's inbox path when it was saved;
+    /// `file` the saved file, if one was sent.
+    public func text(messageSavedAt: String?, file: SavedFile?) -> String {
+        var said: String?
+        switch message {
+        case .typed(let text)?: said = text
+        case .inboxed(let bytes)?: said = MessagePlan.pointer(displayPath: messageSavedAt ?? "", bytes: bytes)
+        case nil: said = nil
+        }
+        guard let file else { return said ?? "" }
+        return MessagePlan.fileNote(displayPath: file.displayPath, size: file.size, message: said)
+    }
+}

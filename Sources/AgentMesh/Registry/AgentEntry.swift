@@ -129,10 +129,3 @@ public struct AgentEntry: Sendable, Equatable {
         return whole * 1_000 + (Int(frac) ?? 0)
     }
 }
-
-extension String {
-    /// Right-pads with `pad` to `length` (no Foundation).
-    func padding(toLength length: Int, withPad pad: Character) -> String {
-        count >= length ? String(prefix(length)) : self + String(repeating: pad, count: length - count)
-    }
-}

@@ -56,7 +56,7 @@ public struct Registrar {
 
         let listing = PaneListing()
         // An explicit socket lets the listing go over the wire (no tmux process to start).
-        let result = try TmuxClient.run(listing.command(tmux.on(socket: Registrar.defaultSocket(tmux))))
+        let result = try TmuxClient.run(listing.command(tmux.on(socket: tmux.effectiveSocketPath)))
         var records: [PaneRecord] = []
         if result.isSuccess {
             records = listing.parse(result.stdoutText)
@@ -68,7 +68,7 @@ public struct Registrar {
             throw CommandFailed(result)
         }
         Trace.log("registrar: listed \(records.count) panes")
-        let socket = records.first?.socketPath ?? Registrar.defaultSocket(tmux)
+        let socket = records.first?.socketPath ?? tmux.effectiveSocketPath
 
         let previous = store.readLocal(defaultHost: host)
         Trace.log("registrar: read local.toml")
@@ -183,14 +183,6 @@ public struct Registrar {
         let text = result.stderrText
         return !result.timedOut && (text.contains("no server running") || text.contains("error connecting to")
             || text.contains("No such file or directory"))
-    }
-
-    /// The socket tmux would use: `-S`/`$TMUX_SOCKET`, else `$TMUX`'s, else the default path.
-    static func defaultSocket(_ tmux: Tmux) -> String {
-        if let s = tmux.socketPath { return s }
-        if let t = Environment.nonEmpty("TMUX"), let first = t.split(separator: ",").first { return String(first) }
-        let dir = Environment.nonEmpty("TMUX_TMPDIR") ?? "/tmp"
-        return "\(dir)/tmux-\(getuid())/default"
     }
 
     /// The folder holding the running executable (`/proc/self/exe`), recorded so peers can
