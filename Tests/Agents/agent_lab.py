@@ -11,7 +11,8 @@ Usage:
       in a 120x30 window. Prints `socket=… pane=… port=… log=… server_pid=…` lines.
   agent_lab.py stop --root DIR      kills that tmux server and the fake server.
 Options:
-  --mode default|bypass         Claude permission mode (default: bypass)
+  --mode bypass|default|auto    Claude: --permission-mode bypassPermissions / default / no flag
+                                (2.1.332 then starts in auto mode); default: bypass
   --approval never|untrusted    Codex approval_policy (default: never)
   --no-trust                    leave the folder-trust seed out (shows the trust dialog)
   --no-key-approval             Claude: leave the API-key approval out (shows the key question)
@@ -96,8 +97,11 @@ def prepare(agent, root, port, mode="bypass", approval="never", trust=True, key_
                    DISABLE_TELEMETRY="1", DISABLE_ERROR_REPORTING="1")
         args = [binary(agent)]
         if mode == "bypass":
-            env["IS_SANDBOX"] = "1"
+            env["IS_SANDBOX"] = "1"  # root needs it for bypass mode
             args += ["--permission-mode", "bypassPermissions"]
+        elif mode == "default":
+            args += ["--permission-mode", "default"]
+        # mode "auto": no flag; 2.1.332's own default is auto mode (a server-side classifier).
     else:
         codex_home = f"{home}/.codex"
         seed_codex(codex_home, work, port, approval, trust)
