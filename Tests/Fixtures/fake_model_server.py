@@ -2,8 +2,9 @@
 """Fake model server for the real-agent tests: Anthropic Messages and OpenAI Responses, both SSE.
 
 Usage:
-  fake_model_server.py serve --log LOG.jsonl [--text TEXT] [--hold SECONDS]
-      Binds 127.0.0.1 on a free port and prints the port (one line) on stdout when ready.
+  fake_model_server.py serve --log LOG.jsonl [--port-file FILE] [--text TEXT] [--hold SECONDS]
+      Binds 127.0.0.1 on a free port and prints the port (one line) on stdout when ready; with
+      --port-file also writes it there (atomically: temp file, fsync, rename).
   fake_model_server.py control PORT JSON
       Posts JSON to the running server's /control and prints its answer.
 
@@ -277,7 +278,15 @@ def serve(args):
     Handler.state = State(log, default)
     httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
     httpd.daemon_threads = True
-    print(httpd.server_address[1], flush=True)
+    port = httpd.server_address[1]
+    if "--port-file" in args:
+        path = args[args.index("--port-file") + 1]
+        fd = os.open(path + ".tmp", os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        os.write(fd, f"{port}\n".encode())
+        os.fsync(fd)
+        os.close(fd)
+        os.rename(path + ".tmp", path)
+    print(port, flush=True)
     httpd.serve_forever()
 
 
