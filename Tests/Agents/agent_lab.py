@@ -16,6 +16,8 @@ Options:
   --approval never|untrusted    Codex approval_policy (default: never)
   --no-trust                    leave the folder-trust seed out (shows the trust dialog)
   --no-key-approval             Claude: leave the API-key approval out (shows the key question)
+  --update-check                Codex: check_for_update_on_startup = true (with a cached
+                                $CODEX_HOME/version.json naming a newer release: the update notice)
 Env: AGENT_MESH_CLAUDE / AGENT_MESH_CODEX (binaries; else the fetch-agents.sh cache paths),
      TMUX_BIN (else the tmux first on PATH).
 Policy: the agent's environment points only at 127.0.0.1; nothing from the caller's HOME, API
@@ -68,11 +70,11 @@ def seed_claude(home, work, trust, key_approval):
     write(f"{home}/.claude/settings.json", json.dumps({"skipDangerousModePermissionPrompt": True}))
 
 
-def seed_codex(codex_home, work, port, approval, trust):
+def seed_codex(codex_home, work, port, approval, trust, update_check=False):
     sandbox = "danger-full-access" if approval == "never" else "workspace-write"
     lines = [
         'model = "gpt-5.5"', 'model_provider = "fake"', f'approval_policy = "{approval}"',
-        f'sandbox_mode = "{sandbox}"', "check_for_update_on_startup = false", "",
+        f'sandbox_mode = "{sandbox}"', f"check_for_update_on_startup = {str(update_check).lower()}", "",
         "[model_providers.fake]", 'name = "fake"', f'base_url = "http://127.0.0.1:{port}/v1"',
         'env_key = "OPENAI_API_KEY"', 'wire_api = "responses"', "request_max_retries = 0",
         "stream_max_retries = 0", "", "[notice]", "hide_full_access_warning = true", "",
@@ -83,12 +85,16 @@ def seed_codex(codex_home, work, port, approval, trust):
     write(f"{codex_home}/config.toml", "\n".join(lines))
 
 
-def prepare(agent, root, port, mode="bypass", approval="never", trust=True, key_approval=True):
+def prepare(agent, root, port, mode="bypass", approval="never", trust=True, key_approval=True,
+            update_check=False, extra_env=None):
     root = os.path.abspath(root)
     home, work, tmp = f"{root}/home", f"{root}/work", f"{root}/tmp"
     for d in (home, work, tmp):
         os.makedirs(d, exist_ok=True)
-    env = {"HOME": home, "TMPDIR": tmp, "PATH": "/usr/local/bin:/usr/bin:/bin", "LANG": "C.UTF-8",
+    # DIR/bin comes first on PATH: an `npm` there records its arguments to DIR/npm-called and
+    # fails, so an update prompt answered by mistake cannot install anything on this machine.
+    write(f"{root}/bin/npm", f'#!/bin/sh\necho "$@" >> {shlex.quote(root)}/npm-called\nexit 1\n', 0o755)
+    env = {"HOME": home, "TMPDIR": tmp, "PATH": f"{root}/bin:/usr/local/bin:/usr/bin:/bin", "LANG": "C.UTF-8",
            "NO_PROXY": "127.0.0.1,localhost", "no_proxy": "127.0.0.1,localhost"}
     if agent == "claude":
         seed_claude(home, work, trust, key_approval)
@@ -104,9 +110,10 @@ def prepare(agent, root, port, mode="bypass", approval="never", trust=True, key_
         # mode "auto": no flag; 2.1.332's own default is auto mode (a server-side classifier).
     else:
         codex_home = f"{home}/.codex"
-        seed_codex(codex_home, work, port, approval, trust)
+        seed_codex(codex_home, work, port, approval, trust, update_check)
         env.update(CODEX_HOME=codex_home, OPENAI_API_KEY="sk-agentmeshlab")
         args = [binary(agent)]
+    env.update(extra_env or {})
     # run.sh keeps TERM/COLORTERM from the pane (tmux sets them) and drops everything else.
     keep = 'env -i TERM="${TERM:-tmux-256color}" ${COLORTERM:+COLORTERM="$COLORTERM"} '
     script = ("#!/bin/sh\n# Written by agent_lab.py: starts the agent offline.\ncd " + shlex.quote(work) + " || exit 1\n"
@@ -171,7 +178,8 @@ def main(argv):
     if agent not in VERSIONS:
         sys.exit(f"unknown agent {agent}")
     opts = dict(mode=opt("--mode", "bypass"), approval=opt("--approval", "never"),
-                trust="--no-trust" not in argv, key_approval="--no-key-approval" not in argv)
+                trust="--no-trust" not in argv, key_approval="--no-key-approval" not in argv,
+                update_check="--update-check" in argv)
     port = opt("--port")
     if cmd == "prepare":
         print(prepare(agent, root, int(port or sys.exit("--port is required")), **opts))

@@ -13,6 +13,7 @@ import hashlib
 import json
 import os
 import shutil
+import subprocess
 import sys
 import time
 
@@ -57,11 +58,17 @@ class Run:
 
     @staticmethod
     def claude_keys(home):
+        """The user-facing answers Claude keeps in ~/.claude.json (its own bookkeeping such as
+        lastCost or numStartups changes on every run and is left out; so is `theme`, which it
+        drops from the file by itself a few seconds after start)."""
         try:
             cfg = json.load(open(f"{home}/.claude.json"))
         except (OSError, ValueError):
             return None
-        return {k: cfg.get(k) for k in ("customApiKeyResponses", "projects", "theme")}
+        keys = cfg.get("customApiKeyResponses") or {}
+        project = (cfg.get("projects") or {}).get(f"{os.path.dirname(home)}/work", {})
+        return {"approvedKeys": keys.get("approved", []), "rejectedKeys": keys.get("rejected", []),
+                "trusted": project.get("hasTrustDialogAccepted", False)}
 
     def escape_then_send(self, s, state, before, key="Escape", presses=1):
         """Presses key (up to `presses` times, until the composer is back) on a dialog, records
@@ -83,7 +90,10 @@ class Run:
             time.sleep(0.5)
             fact["message_after_received"] = s.received(marker)
             fact["screen_tail_after_message"] = s.screen().rstrip().splitlines()[-6:]
-        fact["settings_unchanged"] = self.settings(s) == before
+        after = self.settings(s)
+        fact["settings_unchanged"] = after == before
+        if after != before:
+            fact["settings_before"], fact["settings_after"] = before, after
         self.facts[state] = fact
         return fact
 
@@ -212,7 +222,9 @@ class Run:
             s.close()
 
     def update(self):
-        """Codex: a cached version.json naming a newer release, update checks on."""
+        """Codex: a cached version.json naming a newer release, update checks on. A standalone
+        binary only gets a banner; the prompt with an "Update now" action needs an install method
+        Codex knows (CODEX_MANAGED_BY_NPM=1 claims npm). Nobody presses Enter on it here."""
         s = None
         root = f"{LAB}/{self.agent}-{self.ver}-{os.getpid()}-update"
         shutil.rmtree(root, ignore_errors=True)
@@ -220,28 +232,23 @@ class Run:
         agent_lab.write(f"{root}/home/.codex/version.json", json.dumps({
             "latest_version": "0.999.0", "last_checked_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
             "dismissed_version": None}))
-        orig = agent_lab.seed_codex
-        def seed(codex_home, work, port, approval, trust):
-            orig(codex_home, work, port, approval, trust)
-            path = f"{codex_home}/config.toml"
-            text = open(path).read().replace("check_for_update_on_startup = false", "check_for_update_on_startup = true")
-            agent_lab.write(path, text)
-        agent_lab.seed_codex = seed
         try:
-            s = Session(self.agent, root)
+            s = Session(self.agent, root, update_check=True, extra_env={"CODEX_MANAGED_BY_NPM": "1"})
             time.sleep(4)
             self.save(s, "update-prompt")
-            self.facts["update-prompt-seen"] = "Update" in s.screen() or "update" in s.screen()
+            self.facts["update-prompt-seen"] = "Update now" in s.screen()
             if self.facts["update-prompt-seen"]:
                 self.escape_then_send(s, "update-prompt", self.settings(s))
         finally:
-            agent_lab.seed_codex = orig
             if s:
                 s.close()
 
 
 def main():
     agent, ver, *which = sys.argv[1:] or sys.exit(__doc__)
+    seen = subprocess.run([agent_lab.tmux_bin(), "-V"], capture_output=True, text=True, timeout=5).stdout.strip()
+    if seen != f"tmux {ver}":
+        sys.exit(f"capture_screens: {agent_lab.tmux_bin()} is '{seen}', not tmux {ver} (set TMUX_BIN)")
     run = Run(agent, ver)
     scenarios = {"basic": run.basic, "dialogs": run.dialogs, "trust": run.trust,
                  "permission": lambda: run.permission("default")}

@@ -72,11 +72,16 @@ class Session:
             time.sleep(step)
 
     def is_idle(self, s):
-        if "esc to interrupt" in s or "Working (" in s:
+        """The agent's own composer, idle: Claude `❯` + U+00A0 at a line start (history lines use a
+        plain space, menus indent their `❯`); Codex: the last two non-blank lines are `› …` (the
+        composer, maybe a dim placeholder) and its footer `  <model> … · <cwd>` (pickers end with
+        "Press enter to confirm"). Neither while "esc to interrupt" shows (busy)."""
+        if "esc to interrupt" in s:
             return False
+        lines = [l.rstrip() for l in s.splitlines() if l.strip()]
         if self.agent == "claude":
-            return any(line.startswith("❯\u00a0") or line == "❯" for line in s.splitlines())
-        return any(line.startswith("› ") or line == "›" for line in s.splitlines())
+            return any(l.startswith("❯\u00a0") or l == "❯" for l in lines)
+        return len(lines) >= 2 and lines[-2].startswith("›") and lines[-1].startswith("  ") and " · " in lines[-1]
 
     def is_busy(self, s):
         return "esc to interrupt" in s
