@@ -35,14 +35,20 @@ enum RealAgent: String, CaseIterable {
         return false
     }
 
-    /// The agent's own composer, idle and empty: Claude draws `❯` + U+00A0 (history lines use a
-    /// plain space), Codex `›` + space; neither shows "esc to interrupt" (busy).
+    /// The agent's own composer, idle: Claude draws `❯` + U+00A0 at a line start (history lines
+    /// use a plain space, its menus indent their `❯`); for Codex the last two non-blank lines are
+    /// the composer `› …` (maybe a dim placeholder) and its footer `  <model> … · <cwd>` (its
+    /// pickers end with "Press enter to confirm" instead). Neither while "esc to interrupt" shows.
     func composerIsIdle(_ screen: String) -> Bool {
         if screen.contains("esc to interrupt") { return false }
-        let lines = screen.split(separator: "\n", omittingEmptySubsequences: false)
+        let lines = screen.split(separator: "\n").filter { !$0.allSatisfy(\.isWhitespace) }
         switch self {
-        case .claude: return lines.contains { $0.hasPrefix("❯\u{00A0}") }
-        case .codex: return lines.contains { $0.hasPrefix("› ") } && !screen.contains("Working (")
+        case .claude:
+            return lines.contains { $0.hasPrefix("❯\u{00A0}") }
+        case .codex:
+            guard lines.count >= 2 else { return false }
+            let composer = lines[lines.count - 2], footer = lines[lines.count - 1]
+            return composer.hasPrefix("›") && footer.hasPrefix("  ") && footer.contains(" · ")
         }
     }
 }

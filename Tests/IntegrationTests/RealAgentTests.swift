@@ -42,4 +42,55 @@ struct RealAgentTests {
         guard RealAgent.codex.require() else { return }
         try idleDelivery(.codex)
     }
+
+    /// Types `text` as a person would and submits it (Codex needs a gap before Enter, AGENTS.md).
+    func typeAndSubmit(_ lab: RealAgentLab, _ text: String) throws {
+        try lab.mesh.tmux(["send-keys", "-t", lab.pane, "-l", "--", text])
+        MonotonicClock.sleep(milliseconds: 150)
+        try lab.mesh.tmux(["send-keys", "-t", lab.pane, "Enter"])
+    }
+
+    @Test("Busy agent (model reply held 6 s): exit 0, the message reaches the model once, after the turn", .timeLimit(.minutes(2)),
+          arguments: RealAgent.allCases)
+    func busy(_ agent: RealAgent) throws {
+        guard agent.require("busy(\(agent))") else { return }
+        let lab = try RealAgentLab(agent)
+        defer { lab.close() }
+        try lab.start()
+        guard try lab.waitForComposer() else { return }
+        try lab.mesh.register("mesh")
+        try lab.model.control(#"{"push": [{"text": "slow reply", "hold": 6}]}"#)
+        try typeAndSubmit(lab, "start a slow turn")
+        #expect(lab.model.waitForTurns(1).count == 1)
+        let r = try lab.mesh.notify([lab.address, Self.message], timeout: 30_000)
+        #expect(r.code == 0, "\(r)")
+        let turns = lab.model.waitForTurns(2, timeout: 20_000)
+        MonotonicClock.sleep(milliseconds: 1_500)
+        let carrying = lab.turnsCarrying(Self.message)
+        #expect(carrying.count == 1, "turns: \(lab.model.turns())")
+        #expect(carrying.first?.n == 2, "delivered in the held turn, not after it: \(turns)")
+        #expect(lab.model.turns().count == 2, "\(lab.model.turns())")
+    }
+
+    @Test("Human draft in the composer: exit 3, the draft untouched, nothing reaches the model", .timeLimit(.minutes(2)),
+          arguments: RealAgent.allCases)
+    func draft(_ agent: RealAgent) throws {
+        guard agent.require("draft(\(agent))") else { return }
+        let lab = try RealAgentLab(agent)
+        defer { lab.close() }
+        try lab.start()
+        guard try lab.waitForComposer() else { return }
+        try lab.mesh.register("mesh")
+        let draft = "half typed by a person"
+        try lab.mesh.tmux(["send-keys", "-t", lab.pane, "-l", "--", draft])
+        try lab.mesh.waitFor(lab.pane, draft)
+        let r = try lab.mesh.notify([lab.address, Self.message], timeout: 30_000)
+        #expect(r.code == 3, "\(r)")
+        MonotonicClock.sleep(milliseconds: 1_500)
+        #expect(lab.model.turns().isEmpty, "\(lab.model.turns())")
+        let screen = try lab.mesh.capture(lab.pane)
+        let marker = agent == .claude ? "❯\u{00A0}" : "› "
+        #expect(screen.contains(marker + draft), "draft changed:\n\(screen)")
+        #expect(!screen.contains("hello from the mesh"), "\(screen)")
+    }
 }
