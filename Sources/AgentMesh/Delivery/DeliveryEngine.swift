@@ -182,9 +182,12 @@ public struct DeliveryEngine {
         case .screen(let rule):
             return DeliveryOutcome(.unconfirmed, "typed and Enter pressed, but \(profile.kind) then showed: \(rule.what); "
                                    + "not confirmed that it was submitted")
-        case .starting, .unknown:
-            return DeliveryOutcome(.unconfirmed, "typed and Enter pressed, but \(profile.kind) then showed a screen its profile "
-                                   + "does not know: not confirmed that it was submitted")
+        case .starting:
+            return DeliveryOutcome(.unconfirmed, "typed and Enter pressed, but \(profile.kind) then showed an empty screen: "
+                                   + "not confirmed that it was submitted")
+        case .unknown(let why):
+            return DeliveryOutcome(.unconfirmed, "typed and Enter pressed, but \(profile.kind) then showed \(why): "
+                                   + "not confirmed that it was submitted")
         }
     }
 
