@@ -44,3 +44,32 @@ struct JournalTests {
         #expect(((try? FileSystem.read(out)) ?? []).isEmpty)
     }
 }
+
+/// The sender's outbox: intent first, the outcome after, and a crash mid-send is `unknown`.
+@Suite("The sender's outbox", .serialized)
+struct OutboxTests {
+    @Test("a refused send is recorded failed with its reason; a sender that died mid-send reads as unknown")
+    func failedAndCrashed() throws {
+        guard Package.require() else { return }
+        let (mesh, pane, _) = try DeliveryTests().recorder()
+        defer { mesh.close() }
+        try mesh.tmux(["send-keys", "-t", pane, "-l", "half typed"])
+        try mesh.waitFor(pane, "half typed")
+        let r = try mesh.notify(["-q", mesh.address("mesh", "rec"), "refused"], env: ["AGENT_NAME": "tester"])
+        #expect(r.code == 3)
+        let list = try mesh.notify(["--status"]).stdout
+        #expect(list.contains("  failed  testhost-mesh-rec  ") && list.contains("refused-draft"), "\(list)")
+        // A record a killed sender left behind: delivering, its process gone.
+        let paths = MeshPaths(home: mesh.home)
+        let dead = try ProcessRunner.run(Command("sh", ["-c", "echo $$"])).stdoutText.trimmingCharacters(in: .whitespacesAndNewlines)
+        var record = Outbox.Record(id: MessageID.make(), to: "x", host: "testhost", sender: "tester")
+        record.pid = Int(dead)!
+        try Outbox(paths: paths).write(record)
+        let pending = try mesh.notify(["--outbox"]).stdout
+        #expect(pending.contains("\(record.id)  unknown  x"), "\(pending)")
+        // A corrupt record is reported with file:line:col, never dropped silently.
+        try "id = \"oops\nstate".write(toFile: paths.outbox + "/\(MessageID.make()).toml", atomically: true, encoding: .utf8)
+        let report = try mesh.notify(["--status"])
+        #expect(report.code == 0 && report.stderr.contains("unreadable outbox record") && report.stderr.contains(".toml:1:"), "\(report)")
+    }
+}
