@@ -65,6 +65,8 @@ public enum DiscoverTool {
                     if case .unreachable(let why) = outcome, !quiet { Output.err("\(name): \(alias) unreachable: \(why)\n") }
                 }
                 parts.append(report.summary)
+                // Peers that came back may be what queued messages wait for.
+                MessageQueue(paths: paths).startRunner()
             } else {
                 let store = RegistryStore(paths: paths)
                 let lock = try store.lockRegistry()

@@ -19,6 +19,9 @@ public struct NotifyPaneOptions: Equatable, Sendable {
         /// `--status [<id>]` (one message, or every record) and `--outbox` (the unfinished ones).
         case status(id: String?, json: Bool)
         case outbox(json: Bool)
+        case cancel(id: String)
+        /// Hidden: the queue runner (`--run-queue`, alone), started detached by senders and hooks.
+        case runQueue
         case list(long: Bool, json: Bool)
         case completion(shell: String)
         /// Hidden: the receive side of a remote send (`--deliver-stdin`, alone).
@@ -31,6 +34,12 @@ public struct NotifyPaneOptions: Equatable, Sendable {
     public var filePath: String?
     public var messageWords: [String] = []
     public var readsStdin = false
+    /// `--queue` (or `AGENT_MESH_QUEUE=1`, or `--wait`): keep an undeliverable message.
+    public var queues = false
+    public var waitSeconds: Int?
+    public var ttlSeconds = MessageQueue.defaultTTLSeconds
+    public var cancelsAfterWait = false
+    var cancelID = ""
 
     public init() {}
 
@@ -44,6 +53,8 @@ public struct NotifyPaneOptions: Equatable, Sendable {
             o.mode = .deliverStdin
             return o
         }
+        if arguments == ["--run-queue"] { o.mode = .runQueue; return o }
+        o.queues = Environment.get("AGENT_MESH_QUEUE") == "1"
         var given: Set<String> = []
         var completionShell = ""
         var i = 0
@@ -65,14 +76,14 @@ public struct NotifyPaneOptions: Equatable, Sendable {
             let a = arguments[i]
             if a == "--" { i += 1; if i < arguments.count { o.address = arguments[i]; i += 1 }; break }
             if let (option, v) = inlineValue(a, allowed: everyValueOption) {
-                o.set(option, v, shell: &completionShell)
+                try o.setChecked(option, v, shell: &completionShell)
                 given.insert(option.id); i += 1; continue
             }
             guard a.count > 1, a.hasPrefix("-") else { o.address = a; i += 1; break }
             guard let option = table.option(named: a), !option.isHidden else {
                 throw UsageError("unknown option '\(a)' (see --help)")
             }
-            o.set(option, option.argument.takesValue ? try value(a) : "", shell: &completionShell)
+            try o.setChecked(option, option.argument.takesValue ? try value(a) : "", shell: &completionShell)
             given.insert(option.id)
             i += 1
         }
@@ -83,6 +94,11 @@ public struct NotifyPaneOptions: Equatable, Sendable {
                 throw UsageError("--completion takes bash or zsh, not '\(completionShell)'")
             }
             o.mode = .completion(shell: completionShell)
+            return o
+        }
+        if given.contains("cancel") {
+            guard MessageID.isValid(o.cancelID) else { throw UsageError("--cancel takes a message id, not '\(o.cancelID)'") }
+            o.mode = .cancel(id: o.cancelID)
             return o
         }
         if given.contains("status") {
@@ -114,7 +130,7 @@ public struct NotifyPaneOptions: Equatable, Sendable {
                 i += 1; continue
             }
             if let (option, v) = inlineValue(a, allowed: afterAddress) {
-                o.set(option, v, shell: &completionShell)
+                try o.setChecked(option, v, shell: &completionShell)
                 i += 1; continue
             }
             break
@@ -125,6 +141,28 @@ public struct NotifyPaneOptions: Equatable, Sendable {
             throw UsageError("missing message for \(address) (give words, '-' for stdin, or --file <path>)")
         }
         return o
+    }
+
+    /// `set`, plus the options whose value must be checked (durations).
+    private mutating func setChecked(_ option: ToolOption, _ value: String, shell: inout String) throws(UsageError) {
+        switch option.id {
+        case "wait", "ttl":
+            guard let seconds = Self.duration(value), seconds > 0 else {
+                throw UsageError("\(option.names[0]) takes a duration such as 30s, 10m, 2h or 1d, not '\(value)'")
+            }
+            if option.id == "wait" { waitSeconds = seconds; queues = true } else { ttlSeconds = seconds }
+        case "queue": queues = true
+        case "no-queue": cancelsAfterWait = true
+        case "cancel": cancelID = value
+        default: set(option, value, shell: &shell)
+        }
+    }
+
+    /// `90`, `90s`, `10m`, `2h`, `1d` → seconds; nil when unreadable.
+    static func duration(_ text: String) -> Int? {
+        let units: [Character: Int] = ["s": 1, "m": 60, "h": 3_600, "d": 86_400]
+        if let last = text.last, let unit = units[last] { return Int(text.dropLast()).map { $0 * unit } }
+        return Int(text)
     }
 
     /// Records one option's effect; modes are decided once every option is read.

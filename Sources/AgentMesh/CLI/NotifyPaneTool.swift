@@ -49,6 +49,18 @@ public enum NotifyPaneTool {
             return OutboxReport.status(Outbox(paths: paths), id: id, json: json, tool: name)
         case .outbox(let json):
             return OutboxReport.outbox(Outbox(paths: paths), json: json, tool: name)
+        case .cancel(let id):
+            guard MessageQueue(paths: paths).cancel(id) else {
+                return fail("message \(id) is not queued (see notify-pane --status \(id))", .unknownAddress)
+            }
+            Output.out("cancelled \(id)\n")
+            return 0
+        case .runQueue:
+            let selfAlias = HostIdentity.selfAlias(paths)
+            MessageQueue(paths: paths).run(selfAlias: selfAlias) { m in
+                SendPipeline.attempt(m, paths: paths, selfAlias: selfAlias, auditsRetryableRefusals: false)
+            }
+            return 0
         case .whoami:
             Output.out(SenderIdentity.resolve(paths: paths, selfAlias: HostIdentity.selfAlias(paths)) + "\n")
             return 0
@@ -98,8 +110,16 @@ public enum NotifyPaneTool {
                                   enterDelayMilliseconds: EnterDelayPolicy.override(environment: delayText,
                                                                                     entry: entry.enterDelayMilliseconds))
         let message = OutgoingMessage(entry: entry, sender: sender, body: body, filePath: o.filePath, options: options)
+        if o.queues && MessageQueue(paths: paths).hasQueued(to: entry.address) {
+            // Order: behind the messages already waiting for this recipient, not around them.
+            do { try Outbox(paths: paths).begin(message) } catch { return fail("cannot write the outbox: \(error)", .transport) }
+            return queue(message, after: DeliveryOutcome(.notReady, "waiting behind earlier queued messages"), options: o, paths: paths)
+        }
         let result = SendPipeline.send(message, paths: paths, selfAlias: selfAlias)
         let outcome = result.outcome
+        if o.queues && MessageQueue.isRetryable(outcome.status) {
+            return queue(message, after: outcome, options: o, paths: paths)
+        }
         if let dialog = outcome.dismissedDialog, !o.isQuiet {
             Output.err("\(name): dismissed a \(dialog) dialog on \(address) before delivery\n")
         }
@@ -112,6 +132,41 @@ public enum NotifyPaneTool {
         }
         Trace.log("done")
         return 0
+    }
+
+    /// `--queue`: the refused message waits in the outbox for the runner; `--wait` watches it.
+    static func queue(_ m: OutgoingMessage, after outcome: DeliveryOutcome, options o: NotifyPaneOptions,
+                      paths: MeshPaths) -> Int32 {
+        let queue = MessageQueue(paths: paths)
+        do { try queue.enqueue(m, after: outcome, ttlSeconds: o.ttlSeconds) } catch {
+            return fail("\(m.entry.address): \(outcome.detail); and it could not be queued: \(error)", NotifyExitCode.for(outcome.status))
+        }
+        queue.startRunner()
+        guard let wait = o.waitSeconds else {
+            Output.out("queued \(m.id)\n")
+            if !o.isQuiet { Output.err("\(name): \(m.entry.address): queued (\(outcome.detail))\n") }
+            return 0
+        }
+        let deadline = MonotonicClock.milliseconds() + wait * 1_000
+        while MonotonicClock.milliseconds() < deadline {
+            MonotonicClock.sleep(milliseconds: 100)
+            guard let r = queue.outbox.read(m.id) else { break }
+            switch r.state {
+            case "delivered":
+                Output.out(o.isQuiet ? "\(m.id)\n" : "→ \(m.entry.address) (\(m.entry.host)[\(m.entry.target)]) [id:\(m.id)]: delivered after waiting\n")
+                return 0
+            case "queued": continue
+            default:
+                let status = DeliveryOutcome.Status(rawValue: String(r.reason.prefix { $0 != ":" })) ?? .unknown
+                return fail("\(m.entry.address): \(r.state): \(r.reason)", NotifyExitCode.for(status))
+            }
+        }
+        let last = queue.outbox.read(m.id)
+        let status = last.flatMap { DeliveryOutcome.Status(rawValue: String($0.reason.prefix { $0 != ":" })) } ?? outcome.status
+        if o.cancelsAfterWait { _ = queue.cancel(m.id) }
+        let kept = o.cancelsAfterWait ? "cancelled" : "still queued as \(m.id)"
+        return fail("\(m.entry.address): not delivered within \(wait) s (\(last?.reason ?? outcome.detail)); \(kept)",
+                    NotifyExitCode.for(status))
     }
 
     /// The hidden receive side of a remote send (`--deliver-stdin`, run over ssh by the

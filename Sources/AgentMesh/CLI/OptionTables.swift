@@ -27,6 +27,20 @@ extension OptionTable {
                 host (never overwriting a different file: name.1.ext, …) and send
                 "file dropped at … (N bytes)[: message]"
                 """, summary: "send a file to the agent's inbox"),
+            ToolOption("queue", ["--queue"], help: """
+                if the recipient cannot take it now (a draft, a dialog, a busy pane, a host
+                unreachable, the window gone for now), keep it and deliver it as soon as it
+                can: exit 0, "queued <id>" on stdout
+                """, summary: "queue the message if it cannot be delivered now", environment: "AGENT_MESH_QUEUE=1"),
+            ToolOption("wait", ["--wait"], .text("<duration>"), help: "with --queue (implied): wait up to 30s, 10m, 1h … for the delivery",
+                       summary: "wait for a queued delivery"),
+            ToolOption("ttl", ["--ttl"], .text("<duration>"), help: "a queued message expires after this (default 24h)",
+                       summary: "time to live of a queued message"),
+            ToolOption("no-queue", ["--no-queue"], help: "with --wait: cancel the message if it was not delivered in time",
+                       summary: "cancel after --wait"),
+            ToolOption("cancel", ["--cancel"], .text("<id>"), help: "cancel a queued message", summary: "cancel a queued message",
+                       terminal: true),
+            ToolOption("run-queue", ["--run-queue"], help: "deliver queued messages until none is left", hidden: true),
             ToolOption("stdin", ["-"], help: "read the message from stdin (one trailing newline is dropped)",
                        operand: true),
             ToolOption("end", ["--"], help: """

@@ -45,6 +45,9 @@ public enum RegisterHookTool {
             } catch {
                 report("\(verb) \(args[1]): \(error)", paths: paths)
             }
+            // A tmux event may be what a queued message waits for (a draft cleared, a window
+            // back): make sure a runner is there (one directory read when nothing is queued).
+            MessageQueue(paths: paths).startRunner()
             Trace.log("hook: done")
             return 0
         case "identify":
