@@ -62,7 +62,8 @@ OPTIONS:
   --uninstall        remove everything install.sh added; keeps ~/.agents/* and ~/.agent-inbox
                      (give the same --prefix you installed with)
   --print-completion bash|zsh
-                     print the completion script instead of installing anything
+                     print the completion script instead of installing anything (what
+                     the installed notify-pane --completion prints)
   -h, --help         show this help
 
 EXIT STATUS: 0 done; 1 usage; 2 a prerequisite is missing; 4 a step failed.
@@ -335,72 +336,25 @@ exec $prefix/agent-discover "\$@"
 EOF
 }
 
-completion_bash() {
-  cat <<EOF
-# bash completion for notify-pane (agent-mesh; written by install.sh, removed by --uninstall).
-# Addresses come from \`notify-pane --list\` at completion time, or from the
-# [agents.<address>] headers of ~/.agents/registry.toml when that fails.
-_notify_pane_addresses() {
-  local list
-  list=\$("$prefix/notify-pane" --list 2>/dev/null) || list=
-  if [ -z "\$list" ] && [ -r "\$HOME/.agents/registry.toml" ]; then
-    list=\$(sed -n 's/^\\[agents\\.\\(.*\\)\\][[:space:]]*\$/\\1/p' "\$HOME/.agents/registry.toml" | tr -d '"')
+# The completion scripts come from notify-pane itself (`notify-pane --completion bash|zsh`,
+# generated from its option table), so they always match the binary's options: the installed
+# one, or before an install this checkout's release build, run under the installed name
+# (the script names the binary it was run as). A script at that path is the bash tool's
+# notify-pane, which must not be handed arguments it would take for a message.
+completion_script() { # bash|zsh
+  local bin=$prefix/notify-pane b
+  if [ ! -x "$bin" ] || is_script "$bin"; then
+    bin=""
+    for b in "$REPO/.build-static/release/notify-pane" "$REPO/.build/release/notify-pane"; do
+      if [ -x "$b" ]; then bin=$b; break; fi
+    done
+    [ -n "$bin" ] || die "no notify-pane to ask for the completion: install first, or swift build -c release" 2
   fi
-  printf '%s\\n' "\$list" | awk 'NF { print \$1 }'
-}
-_notify_pane() {
-  local cur=\${COMP_WORDS[COMP_CWORD]} prev=\${COMP_WORDS[COMP_CWORD-1]} i words=0
-  COMPREPLY=()
-  case \$prev in
-    --file|-f) COMPREPLY=(\$(compgen -f -- "\$cur")); return 0 ;;
-  esac
-  if [[ \$cur == -* ]]; then
-    COMPREPLY=(\$(compgen -W '--list --long --json --whoami --file --quiet --help --version' -- "\$cur"))
-    return 0
-  fi
-  for ((i = 1; i < COMP_CWORD; i++)); do
-    case \${COMP_WORDS[i]} in
-      --file|-f) ((i++)) ;;
-      -*) ;;
-      *) words=\$((words + 1)) ;;
-    esac
-  done
-  [ \$words -eq 0 ] || return 0
-  COMPREPLY=(\$(compgen -W "\$(_notify_pane_addresses)" -- "\$cur"))
-}
-complete -o default -F _notify_pane notify-pane
-EOF
-}
-
-completion_zsh() {
-  cat <<EOF
-#compdef notify-pane
-# zsh completion for notify-pane (agent-mesh; written by install.sh, removed by --uninstall).
-# Addresses come from \`notify-pane --list\` at completion time, or from the
-# [agents.<address>] headers of ~/.agents/registry.toml when that fails.
-local -a addresses
-local list
-list=\$("$prefix/notify-pane" --list 2>/dev/null) || list=
-if [[ -z \$list && -r ~/.agents/registry.toml ]]; then
-  list=\$(sed -n 's/^\\[agents\\.\\(.*\\)\\][[:space:]]*\$/\\1/p' ~/.agents/registry.toml | tr -d '"')
-fi
-addresses=(\${\${(f)list}%% *})
-_arguments -s \\
-  '(1 * -f --file -q --quiet)--list[list every registered address]' \\
-  '(--json)--long[with --list: address, host, target, role, live/stale]' \\
-  '(--long)--json[with --list: JSON]' \\
-  '(-q --quiet)'{-q,--quiet}'[print nothing on success]' \\
-  '(- *)--whoami[print this shell'"'"'s sender id]' \\
-  '(- *)--help[show help]' \\
-  '(- *)--version[show the version]' \\
-  '(-f --file)'{-f,--file}'[send a file to the agent'"'"'s inbox]:file:_files' \\
-  '1:address:(\${addresses[@]})' \\
-  '*:message: '
-EOF
+  (exec -a "$prefix/notify-pane" "$bin" --completion "$1")
 }
 
 if [ "$action" = completion ]; then
-  "completion_$completion_shell"
+  completion_script "$completion_shell"
   exit 0
 fi
 
@@ -423,7 +377,6 @@ check_prerequisites() {
     missing+=("$(tmux -V) is too old: agent-mesh needs tmux 3.2 or newer (indexed hooks, #{q:}); install it from your distribution's backports or build it from github.com/tmux/tmux")
   fi
   command -v ssh >/dev/null || missing+=("ssh is missing: install the OpenSSH client (Debian/Ubuntu: apt-get install openssh-client; Fedora: dnf install openssh-clients)")
-  command -v rsync >/dev/null || missing+=("rsync is missing: install rsync (Debian/Ubuntu: apt-get install rsync; Fedora: dnf install rsync; macOS: brew install rsync)")
   if [ -z "$from" ]; then
     if ! command -v swift >/dev/null; then
       missing+=("swift is missing: install Swift 6 (https://www.swift.org/install) and put its usr/bin on PATH, or install prebuilt binaries with --from DIR")
@@ -644,8 +597,8 @@ source-file -q ${HOOKS_FILE/#"$HOME"/"~"}" \
 }
 
 install_completion() {
-  completion_bash | write_file "$BASH_COMPLETION" 644 "$BASH_COMPLETION"
-  completion_zsh | write_file "$ZSH_COMPLETION" 644 "$ZSH_COMPLETION"
+  completion_script bash | write_file "$BASH_COMPLETION" 644 "$BASH_COMPLETION"
+  completion_script zsh | write_file "$ZSH_COMPLETION" 644 "$ZSH_COMPLETION"
   # bash-completion loads the file above on demand; without it, ~/.bashrc sources it.
   if [ ! -r /usr/share/bash-completion/bash_completion ] && [ ! -r /etc/bash_completion ]; then
     set_block "$HOME/.bashrc" "$HOME/.bashrc: notify-pane completion" \

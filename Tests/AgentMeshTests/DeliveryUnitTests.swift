@@ -234,26 +234,6 @@ struct EngineDataTests {
         #expect(AddressSuggester.distance("kitten", "sitting") == 3)
     }
 
-    @Test("options: messages may start with '-', '--' ends options, '-' is stdin")
-    func options() throws {
-        var o = try NotifyPaneOptions.parse(["peer", "-5", "degrees"])
-        #expect(o.address == "peer" && o.messageWords == ["-5", "degrees"])
-        o = try NotifyPaneOptions.parse(["-q", "peer", "--", "-q", "x"])
-        #expect(o.isQuiet && o.messageWords == ["-q", "x"])
-        o = try NotifyPaneOptions.parse(["peer", "-"])
-        #expect(o.readsStdin && o.messageWords.isEmpty)
-        o = try NotifyPaneOptions.parse(["peer", "--", "-"])
-        #expect(!o.readsStdin && o.messageWords == ["-"])
-        o = try NotifyPaneOptions.parse(["peer", "--file", "/x", "note", "here"])
-        #expect(o.filePath == "/x" && o.messageWords == ["note", "here"])
-        o = try NotifyPaneOptions.parse(["--list", "--long"])
-        #expect(o.mode == .list(long: true, json: false))
-        #expect(try NotifyPaneOptions.parse(["--json"]).mode == .list(long: false, json: true))
-        #expect(try NotifyPaneOptions.parse(["--whoami"]).mode == .whoami)
-        #expect(throws: UsageError.self) { try NotifyPaneOptions.parse(["peer"]) }
-        #expect(throws: UsageError.self) { try NotifyPaneOptions.parse(["--nope"]) }
-    }
-
     @Test("lock paths are per socket and pane; audit fields stay one token")
     func lockAndAudit() {
         let paths = MeshPaths(home: "/h")

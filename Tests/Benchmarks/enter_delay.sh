@@ -11,19 +11,10 @@
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 N=${1:-10}
-USER_BIN=${BIN:-}
 source Tests/Benchmarks/lib.sh
-BIN=$USER_BIN
 find_bin
 FIX=$(pwd)/Tests/Fixtures
-SOCK_NAME="am-delay-$$"
-WORK=$(mktemp -d)
-export HOME="$WORK/home"
-mkdir -p "$HOME/.agents"
-echo dhost > "$HOME/.agents/self.conf"
-cleanup() { tmux -L "$SOCK_NAME" kill-server 2>/dev/null || true; rm -rf "$WORK"; }
-trap cleanup EXIT
-unset TMUX TMUX_PANE FORCE_SEND SKIP_DISMISS
+scratch_home dhost
 export AGENT_NAME=delay
 t() { tmux -L "$SOCK_NAME" -f /dev/null "$@"; }
 t new-session -d -s d -n burst -x 160 -y 40 "python3 $FIX/paste_burst.py $WORK/burst.txt"

@@ -1,5 +1,6 @@
 # Shared helpers for the benchmark scripts (sourced). Requires hyperfine and python3.
 set -euo pipefail
+BENCH_USER_BIN=${BIN:-}   # the caller's BIN, for find_bin (BIN is set below)
 BENCH_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 # The binaries install.sh installs by default: release, static Swift runtime (.build-static).
 BIN=${AGENT_MESH_BIN:-$BENCH_ROOT/.build-static/release}
@@ -36,9 +37,24 @@ ratio() { python3 -c 'import sys; print("%.2f" % (float(sys.argv[1]) / float(sys
 
 row() { printf '%-58s %10s ms  %s\n' "$1" "$2" "${3:-}"; }
 
-# find_bin: sets BIN to the first folder holding notify-pane ($BIN if given, else the static
-# release build, the plain release build, the debug build) — for scripts that do not build.
+# scratch_home ALIAS: a throw-away HOME ($WORK/home, self.conf naming ALIAS) and a private
+# tmux server name ($SOCK_NAME); on exit the server is killed and $WORK removed. No tmux or
+# agent-mesh variable of the caller's shell leaks in.
+scratch_home() {
+  WORK=$(mktemp -d /tmp/am-bench-XXXXXX)
+  SOCK_NAME=am-bench-$$
+  export HOME=$WORK/home
+  mkdir -p "$HOME/.agents"
+  echo "$1" >"$HOME/.agents/self.conf"
+  trap 'tmux -L "$SOCK_NAME" kill-server 2>/dev/null || true; rm -rf "$WORK"' EXIT
+  unset TMUX TMUX_PANE TMUX_SOCKET AGENT_NAME FORCE_SEND SKIP_DISMISS AGENT_MESH_ENTER_DELAY
+}
+
+# find_bin: sets BIN to the first folder holding notify-pane ($BIN as the caller had it before
+# sourcing this file, else the static release build, the plain release build, the debug
+# build) — for scripts that do not build.
 find_bin() {
+  BIN=$BENCH_USER_BIN
   if [ -z "${BIN:-}" ]; then
     for BIN in "$BENCH_ROOT/.build-static/release" "$BENCH_ROOT/.build/release" "$BENCH_ROOT/.build/debug"; do
       [ -x "$BIN/notify-pane" ] && break

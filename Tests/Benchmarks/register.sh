@@ -6,22 +6,21 @@ source "$(dirname "$0")/lib.sh"
 need_hyperfine
 build_release
 
-work=$(mktemp -d /tmp/am-bench-XXXXXX)
-sock_name=am-bench-$$
+scratch_home bench
+work=$HOME sock_name=$SOCK_NAME
 socket=/tmp/tmux-$(id -u)/$sock_name
-cleanup() { tmux -L "$sock_name" kill-server 2>/dev/null || true; rm -rf "$work"; }
-trap cleanup EXIT
-mkdir -p "$work/.agents"; echo bench > "$work/.agents/self.conf"
 tmux -L "$sock_name" -f /dev/null new-session -d -s bench -n w0
 for i in $(seq 1 9); do tmux -L "$sock_name" new-window -d -t '=bench:' -n "w$i"; done
-export HOME=$work TMUX_SOCKET=$socket
-unset TMUX TMUX_PANE
+export TMUX_SOCKET=$socket
 "$BIN/agent-register-hook" on bench
 
+# The hook's own format (PaneListing): printable markers, text fields with backslashes doubled.
 fmt=$(python3 - <<'PY'
-fields = ["session_name","window_index","window_name","window_id","pane_id","pane_active",
-          "pane_current_command","pane_current_path","@agent-role","@agent-scope","@agent-enter-delay","socket_path"]
-print("\x1eabcR" + "\x1eabcF".join("#{%s}" % f for f in fields))
+fields = [("session_name",1),("window_index",0),("window_name",1),("window_id",0),("pane_id",0),("pane_active",0),
+          ("pane_current_command",1),("pane_current_path",1),("@agent-role",1),("@agent-scope",1),
+          ("@agent-enter-delay",1),("socket_path",1)]
+f = lambda n, t: ("#{s/[\\\\]/\\\\\\\\/:%s}" % n) if t else "#{%s}" % n
+print("AMabcdefghijklR" + "AMabcdefghijklF".join(f(n, t) for n, t in fields))
 PY
 )
 echo "agent-register-hook, 10-window session, tmux $(tmux -V | cut -d' ' -f2), $(nproc) cores, $RUNS runs each"

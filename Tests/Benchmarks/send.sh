@@ -15,20 +15,11 @@
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 RUNS=${1:-200}
-USER_BIN=${BIN:-}
 source Tests/Benchmarks/lib.sh
-BIN=$USER_BIN
 find_bin
 command -v tmux >/dev/null || { echo "bench: tmux is not installed" >&2; exit 1; }
 
-SOCK_NAME="am-bench-$$"
-WORK=$(mktemp -d)
-export HOME="$WORK/home"
-mkdir -p "$HOME/.agents"
-echo benchhost > "$HOME/.agents/self.conf"
-cleanup() { tmux -L "$SOCK_NAME" kill-server 2>/dev/null || true; rm -rf "$WORK"; }
-trap cleanup EXIT
-unset TMUX TMUX_PANE AGENT_NAME FORCE_SEND SKIP_DISMISS
+scratch_home benchhost
 
 tmux -L "$SOCK_NAME" -f /dev/null new-session -d -s bench -n catpane -x 200 -y 50 cat
 SOCKET=$(tmux -L "$SOCK_NAME" display-message -p '#{socket_path}')
@@ -45,7 +36,7 @@ WHOAMI="AGENT_NAME= TMUX_PANE=$PANE TMUX=$SOCKET,1,0 $BIN/notify-pane --whoami"
 # Sanity: one real send must be delivered.
 $SEND || { echo "bench: notify-pane failed (exit $?)" >&2; exit 1; }
 
-median_ms() {  # hyperfine JSON -> median in ms
+json_median_ms() {  # hyperfine JSON -> median in ms (lib.sh's median_ms runs hyperfine itself)
   python3 -c 'import json,sys; print("%.2f" % (json.load(open(sys.argv[1]))["results"][0]["median"]*1000))' "$1"
 }
 
@@ -53,7 +44,7 @@ measure() {  # name command -> prints median ms
   local name=$1 cmd=$2
   if command -v hyperfine >/dev/null; then
     hyperfine --style none --warmup 10 --runs "$RUNS" --export-json "$WORK/$name.json" "$cmd" >/dev/null 2>&1
-    median_ms "$WORK/$name.json"
+    json_median_ms "$WORK/$name.json"
   else
     local i t0 t1
     for ((i = 0; i < RUNS; i++)); do

@@ -381,17 +381,16 @@ check "F: after uninstall only ~/.agents and ~/.agent-inbox are left" test "$(ls
 echo "== E: prerequisites and usage errors (one line each, nothing written)"
 mkdir -p "$T/minpath" "$T/oldtmux" "$T/home-e"
 for f in /usr/bin/* /bin/*; do
-  case ${f##*/} in tmux|ssh|rsync|swift) continue ;; esac
+  case ${f##*/} in tmux|ssh|swift) continue ;; esac
   [ -e "$T/minpath/${f##*/}" ] || ln -s "$f" "$T/minpath/${f##*/}"
 done
 err=$(env -i HOME="$T/home-e" PATH="$T/minpath" bash "$T/src/install.sh" 2>&1 >/dev/null); code=$?
 check "E: missing tools: exit 2" test "$code" = 2
-check "E: missing tools: one line each for tmux, ssh, rsync and swift, saying how to get them" bash -c '
+check "E: missing tools: one line each for tmux, ssh and swift, saying how to get them" bash -c '
   grep -q "^install.sh: error: tmux is missing: .*apt-get install tmux" <<<"$1" &&
   grep -q "^install.sh: error: ssh is missing: .*apt-get install openssh-client" <<<"$1" &&
-  grep -q "^install.sh: error: rsync is missing: .*apt-get install rsync" <<<"$1" &&
-  grep -q "^install.sh: error: swift is missing: .*--from DIR" <<<"$1" && test "$(wc -l <<<"$1")" = 4' _ "$err"
-check "E: --from needs no swift (only tmux/ssh/rsync reported)" bash -c '
+  grep -q "^install.sh: error: swift is missing: .*--from DIR" <<<"$1" && test "$(wc -l <<<"$1")" = 3' _ "$err"
+check "E: --from needs no swift (only tmux/ssh reported)" bash -c '
   err=$(env -i HOME="$1/home-e" PATH="$1/minpath" bash "$1/src/install.sh" --from "$1/bin" 2>&1 >/dev/null)
   ! grep -q swift <<<"$err" && grep -q tmux <<<"$err"' _ "$T"
 printf '#!/bin/sh\necho "tmux 3.1c"\n' >"$T/oldtmux/tmux"; chmod 755 "$T/oldtmux/tmux"

@@ -55,7 +55,7 @@ struct BashToolDropTests {
 
     @Test("names and notes are decoded from octal escapes: quotes, $(), backslashes and unicode arrive as text")
     func hostileText() throws {
-        guard PackageLayout.hasTmux else { print("skipping: tmux is not installed"); return }
+        guard Package.hasTmux else { print("skipping: tmux is not installed"); return }
         let home = ScratchHome("drop")
         let server = try PrivateTmuxServer(home: home, firstSession: "legacy")
         let rec = home.path + "/rec.txt"

@@ -68,12 +68,29 @@ struct CommandLineTests {
         (["testhost-dev-build"], "missing message for testhost-dev-build (give words, '-' for stdin, or --file <path>)"),
         (["--bogus"], "unknown option '--bogus' (see --help)"),
         (["testhost-dev-build", "--file"], "option --file needs a value"),
+        (["--completion", "fish"], "--completion takes bash or zsh, not 'fish'"),
     ])
     func usageErrors(args: [String], message: String) throws {
         let m = try mesh()
         defer { m.close() }
         let r = try m.notify(args)
         #expect(r.code == 1 && r.stdout == "" && r.stderr == "notify-pane: error: \(message)\n")
+    }
+
+    @Test("--completion bash|zsh prints the script, naming the binary by the path it was run as")
+    func completion() throws {
+        let m = try mesh()
+        defer { m.close() }
+        for shell in ["bash", "zsh"] {
+            let r = try m.notify(["--completion", shell])
+            #expect(r.code == 0 && r.stderr == "")
+            #expect(r.stdout.contains("list=$(\"\(Package.binary("notify-pane"))\" --list 2>/dev/null)"))
+            let binary = Package.binary("notify-pane")
+            #expect(r.stdout == (shell == "zsh" ? CompletionScript.zsh(.notifyPane, binary: binary)
+                                                : CompletionScript.bash(.notifyPane, binary: binary)))
+        }
+        #expect(try m.notify(["--completion", "bash"]).stdout.hasSuffix("complete -o default -F _notify_pane notify-pane\n"))
+        #expect(try m.notify(["--completion", "zsh"]).stdout.hasPrefix("#compdef notify-pane\n"))
     }
 
     @Test("--list prints addresses only; --long and --json describe them")

@@ -2,18 +2,17 @@
 import Foundation
 import Testing
 
-/// Paths of the package, its built binaries and the receiver fixtures.
+/// Paths of the package, its built binaries and the receiver fixtures: the one place the
+/// integration tests find them.
 enum Package {
     /// The package root: walk up from this file to the folder holding Package.swift.
     static let root: String = {
-        var dir = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
-        while dir.path != "/" {
-            if FileManager.default.fileExists(atPath: dir.appendingPathComponent("Package.swift").path) { return dir.path }
-            dir = dir.deletingLastPathComponent()
-        }
-        return "."
+        var dir = FileSystem.directory(of: #filePath)
+        while dir != "/" && !FileSystem.exists(dir + "/Package.swift") { dir = FileSystem.directory(of: dir) }
+        return dir
     }()
 
+    /// The debug build of an executable (`swift test` builds them first).
     static func binary(_ name: String) -> String { "\(root)/.build/debug/\(name)" }
     static func fixture(_ name: String) -> String { "\(root)/Tests/Fixtures/\(name)" }
 
@@ -29,6 +28,22 @@ enum Package {
     }
 }
 
+/// A throw-away HOME folder, removed with everything in it by `remove()` or when released.
+final class ScratchHome {
+    let path: String
+
+    init(_ label: String = "home") {
+        var template = Array("/tmp/am-\(label)-XXXXXX".utf8CString)
+        path = template.withUnsafeMutableBufferPointer { String(cString: mkdtemp($0.baseAddress!)!) }
+    }
+
+    var paths: MeshPaths { MeshPaths(home: path) }
+
+    func remove() { _ = try? ProcessRunner.run(Command("rm", ["-rf", path])) }
+
+    deinit { remove() }
+}
+
 /// What a run of a built binary printed.
 struct Run: CustomStringConvertible {
     var stdout: String
@@ -41,7 +56,8 @@ struct Run: CustomStringConvertible {
 /// `~/.agents` for host alias `testhost`. Killed and removed by `close()`.
 final class Mesh {
     let name: String
-    let home: String
+    let scratch = ScratchHome("mesh")
+    var home: String { scratch.path }
     var socketPath = ""
     /// The tmux binary this mesh's server and the harness's own calls use.
     var tmuxBinary = "tmux"
@@ -49,7 +65,6 @@ final class Mesh {
 
     init() throws {
         name = "am-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
-        home = NSTemporaryDirectory() + "amhome-\(name)"
         try FileManager.default.createDirectory(atPath: home + "/.agents", withIntermediateDirectories: true)
         try "testhost\n".write(toFile: home + "/.agents/self.conf", atomically: true, encoding: .utf8)
     }
@@ -114,22 +129,18 @@ final class Mesh {
 
     /// Waits until the pane shows `text` (a program finished starting); fails after 10 s.
     func waitFor(_ pane: String, _ text: String, timeout: Int = 10_000) throws {
-        let deadline = MonotonicClock.milliseconds() + timeout
-        while MonotonicClock.milliseconds() < deadline {
-            if try capture(pane).contains(text) { return }
-            MonotonicClock.sleep(milliseconds: 20)
-        }
+        if try eventually(Double(timeout) / 1_000, { try capture(pane).contains(text) }) { return }
         Issue.record("pane \(pane) never showed \(text):\n\(try capture(pane))")
     }
 
     /// Waits until `path` holds at least `count` bytes (a receiver recorded something).
     func waitForFile(_ path: String, atLeast count: Int = 1, timeout: Int = 5_000) -> [UInt8] {
-        let deadline = MonotonicClock.milliseconds() + timeout
-        while MonotonicClock.milliseconds() < deadline {
-            if let b = try? FileSystem.read(path), b.count >= count { return b }
-            MonotonicClock.sleep(milliseconds: 20)
+        var bytes: [UInt8] = []
+        _ = eventually(Double(timeout) / 1_000) {
+            bytes = (try? FileSystem.read(path)) ?? []
+            return bytes.count >= count
         }
-        return (try? FileSystem.read(path)) ?? []
+        return bytes
     }
 
     /// Attaches a client on a pseudo-terminal (a person watching); killed by close().
@@ -138,11 +149,7 @@ final class Mesh {
                                                                       "-L", name, "attach", "-t", "=\(session)"],
                                                           environment: ["TMUX": nil, "TMUX_PANE": nil]))
         helpers.append(pid)
-        let deadline = MonotonicClock.milliseconds() + 5_000
-        while MonotonicClock.milliseconds() < deadline {
-            if !(try tmux(["list-clients"]).stdoutText.isEmpty) { return }
-            MonotonicClock.sleep(milliseconds: 20)
-        }
+        if try eventually(5, { !(try tmux(["list-clients"]).stdoutText.isEmpty) }) { return }
         Issue.record("no client attached")
     }
 
@@ -151,8 +158,19 @@ final class Mesh {
     func close() {
         for pid in helpers { kill(pid, SIGTERM) }
         _ = try? tmux(["kill-server"], check: false)
-        try? FileManager.default.removeItem(atPath: home)
+        scratch.remove()
     }
+}
+
+/// Polls `condition` every 20 ms until it holds or `seconds` pass; the last answer. The one
+/// waiting loop of the integration tests.
+func eventually(_ seconds: Double = 5, _ condition: () throws -> Bool) rethrows -> Bool {
+    let deadline = MonotonicClock.milliseconds() + Int(seconds * 1000)
+    while MonotonicClock.milliseconds() < deadline {
+        if try condition() { return true }
+        MonotonicClock.sleep(milliseconds: 20)
+    }
+    return try condition()
 }
 
 /// `[from <sender> @ YYYY-MM-DDTHH:MM:SSZ] ` with the time masked, for exact comparisons.

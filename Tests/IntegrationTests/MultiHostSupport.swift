@@ -9,7 +9,7 @@ import Testing
 /// Only one harness can exist per machine, so every test using it is in the one `.serialized`
 /// suite, and each test brings the hosts up and tears them down itself (`up 3` takes < 1 s).
 final class MeshHarness {
-    static let script = PackageLayout.root + "/Tests/MultiHost/harness.sh"
+    static let script = Package.root + "/Tests/MultiHost/harness.sh"
     let hosts: [String]
 
     /// nil (with the reason printed) when the harness cannot run here (not root, …).
@@ -57,7 +57,7 @@ final class MeshHarness {
                 + "printf '[sync]\\nconnect_timeout = 1\\n' > \(h)/.agents/config.toml"
             if agentMesh?.contains(host) ?? true {
                 for b in ["notify-pane", "agent-register-hook", "agent-discover"] {
-                    script += " && cp \(PackageLayout.binary(b)) \(h)/bin/\(b)"
+                    script += " && cp \(Package.binary(b)) \(h)/bin/\(b)"
                 }
             }
             script += " && chown -R amh\(host.dropFirst()): \(h)/.agents \(h)/bin"

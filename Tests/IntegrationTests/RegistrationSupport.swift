@@ -2,36 +2,6 @@
 import Glibc
 import Testing
 
-/// Locations in this package: its root (walking up from this file) and the built binaries.
-enum PackageLayout {
-    static let root: String = {
-        var dir = FileSystem.directory(of: #filePath)
-        while dir != "/" && !FileSystem.exists(dir + "/Package.swift") { dir = FileSystem.directory(of: dir) }
-        return dir
-    }()
-
-    /// The debug build of an executable (`swift test` builds them first).
-    static func binary(_ name: String) -> String { root + "/.build/debug/" + name }
-
-    static var hasTmux: Bool {
-        (try? ProcessRunner.run(Command("tmux", ["-V"])))?.isSuccess ?? false
-    }
-}
-
-/// A throw-away HOME folder, removed with everything in it when released.
-final class ScratchHome {
-    let path: String
-
-    init(_ label: String = "home") {
-        var template = Array("/tmp/am-\(label)-XXXXXX".utf8CString)
-        path = template.withUnsafeMutableBufferPointer { String(cString: mkdtemp($0.baseAddress!)!) }
-    }
-
-    var paths: MeshPaths { MeshPaths(home: path) }
-
-    deinit { _ = try? ProcessRunner.run(Command("rm", ["-rf", path])) }
-}
-
 /// A private tmux server (`tmux -L <unique> -f /dev/null`) whose environment has HOME set to
 /// a scratch home, so hooks it runs write there. Killed when released.
 final class PrivateTmuxServer {
@@ -62,15 +32,15 @@ final class PrivateTmuxServer {
         var env = environment
         env["TMUX_SOCKET"] = socketPath
         for (k, v) in extraEnvironment { env[k] = v }
-        return try ProcessRunner.run(Command(PackageLayout.binary(name), args, timeoutMilliseconds: 15_000,
+        return try ProcessRunner.run(Command(Package.binary(name), args, timeoutMilliseconds: 15_000,
                                              environment: env))
     }
 
     /// Installs `~/bin/agent-register-hook` (a link to the build) and loads tmux/hooks.conf.
     func loadHooks() throws {
         try FileSystem.makeDirectories(home.path + "/bin")
-        _ = symlink(PackageLayout.binary("agent-register-hook"), home.path + "/bin/agent-register-hook")
-        try run(["source-file", PackageLayout.root + "/tmux/hooks.conf"]).check()
+        _ = symlink(Package.binary("agent-register-hook"), home.path + "/bin/agent-register-hook")
+        try run(["source-file", Package.root + "/tmux/hooks.conf"]).check()
     }
 
     /// (session, window index, window name) of every window, as tmux sees it.
@@ -80,16 +50,6 @@ final class PrivateTmuxServer {
     }
 
     deinit { _ = try? run(["kill-server"]) }
-}
-
-/// Polls `condition` every 20 ms until it holds or `seconds` pass.
-func eventually(_ seconds: Double = 5, _ condition: () throws -> Bool) rethrows -> Bool {
-    let deadline = MonotonicClock.milliseconds() + Int(seconds * 1000)
-    while MonotonicClock.milliseconds() < deadline {
-        if try condition() { return true }
-        MonotonicClock.sleep(milliseconds: 20)
-    }
-    return try condition()
 }
 
 /// The parsed `local.toml` of a home, or nil when missing or unparseable.

@@ -7,7 +7,7 @@ import Testing
 @Suite("Registration with real tmux and hooks", .serialized)
 struct RegistrationTests {
     static func makeServer() throws -> PrivateTmuxServer? {
-        guard PackageLayout.hasTmux else {
+        guard Package.hasTmux else {
             print("skipping: tmux is not installed")
             return nil
         }
@@ -90,7 +90,7 @@ struct RegistrationTests {
         for i in 0..<6 { try server.run(["new-window", "-d", "-t", "=race:", "-n", "r\(i)"]) }
         var env = server.environment
         env["TMUX_SOCKET"] = server.socketPath
-        let calls = (0..<30).map { _ in Command(PackageLayout.binary("agent-register-hook"), ["on", "race"], environment: env) }
+        let calls = (0..<30).map { _ in Command(Package.binary("agent-register-hook"), ["on", "race"], environment: env) }
         let killer = Command("tmux", ["-L", server.name, "kill-window", "-t", "=race:2", ";", "new-window", "-d", "-t", "=race:", "-n", "late"],
                              environment: server.environment)
         let results = try ProcessRunner.runAll(calls + [killer])
@@ -186,11 +186,11 @@ struct RegistrationTests {
         guard let server = try Self.makeServer() else { return }
         let gone = server.home.path + "/removed-home"
         for verb in ["on", "off"] {
-            let r = try ProcessRunner.run(Command(PackageLayout.binary("agent-register-hook"), [verb, "base"],
+            let r = try ProcessRunner.run(Command(Package.binary("agent-register-hook"), [verb, "base"],
                                                   environment: ["HOME": gone, "TMUX_SOCKET": server.socketPath]))
             #expect(r.status == .exited(0))
         }
-        let d = try ProcessRunner.run(Command(PackageLayout.binary("agent-discover"), ["-q"],
+        let d = try ProcessRunner.run(Command(Package.binary("agent-discover"), ["-q"],
                                               environment: ["HOME": gone, "TMUX_SOCKET": server.socketPath]))
         #expect(d.status == .exited(4))
         #expect(d.stderrText.contains("removed-home/.agents"))
@@ -213,16 +213,16 @@ struct RegistrationTests {
 struct ExecutableTests {
     @Test("every executable answers --help on stdout with exit 0 and --version", arguments: ["notify-pane", "agent-register-hook", "agent-discover"])
     func help(tool: String) throws {
-        let r = try ProcessRunner.run(Command(PackageLayout.binary(tool), ["--help"]))
+        let r = try ProcessRunner.run(Command(Package.binary(tool), ["--help"]))
         #expect(r.status == .exited(0))
         #expect(r.stdoutText.contains("USAGE"))
-        let v = try ProcessRunner.run(Command(PackageLayout.binary(tool), ["--version"]))
+        let v = try ProcessRunner.run(Command(Package.binary(tool), ["--version"]))
         #expect(v.stdoutText == "\(tool) \(AgentMeshVersion.string)\n")
     }
 
     @Test("no executable links full Foundation or ICU", arguments: ["notify-pane", "agent-register-hook", "agent-discover"])
     func noFoundation(tool: String) throws {
-        let r = try ProcessRunner.run(Command("ldd", [PackageLayout.binary(tool)]))
+        let r = try ProcessRunner.run(Command("ldd", [Package.binary(tool)]))
         try #require(r.isSuccess, "ldd failed: \(r.stderrText)")
         for library in ["libFoundation.so", "libFoundationInternationalization", "_FoundationICU", "libicu"] {
             #expect(!r.stdoutText.contains(library), "\(tool) links \(library)")

@@ -38,10 +38,7 @@ struct TmuxWireTests {
     func fakeServer(_ mode: String) throws -> (String, pid_t) {
         let path = NSTemporaryDirectory() + "am-fake-\(getpid())-\(mode)"
         let pid = try ProcessRunner.spawnDetached(Command("python3", [Package.fixture("fake_tmux_server.py"), path, mode]))
-        let deadline = MonotonicClock.milliseconds() + 5_000
-        while !FileManager.default.fileExists(atPath: path) && MonotonicClock.milliseconds() < deadline {
-            MonotonicClock.sleep(milliseconds: 10)
-        }
+        _ = eventually(5) { FileSystem.exists(path) }
         return (path, pid)
     }
 

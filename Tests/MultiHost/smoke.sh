@@ -107,10 +107,10 @@ expect_eq "tmux server via exec" "x" "$H" exec h1 -- bash -c \
 expect_eq "same tmux server seen over ssh from h2" "x" "$H" exec h2 -- ssh h1 'tmux -L t list-sessions -F "#{session_name}"'
 check "tmux socket not visible on h2" "$H" exec h2 -- bash -c '! tmux -L t list-sessions 2>/dev/null'
 
-# --- rsync / scp ---------------------------------------------------------------
+# --- scp ---------------------------------------------------------------------
 "$H" exec h2 -- bash -c 'head -c 100000 /dev/urandom > /tmp/payload && sha256sum < /tmp/payload > /tmp/payload.sum'
 want=$("$H" exec h2 -- cat /tmp/payload.sum)
-expect_eq "rsync h2:/tmp/payload -> h1:/tmp/x" "$want" "$H" exec h1 -- bash -c 'rsync -q h2:/tmp/payload /tmp/x && sha256sum < /tmp/x'
+expect_eq "scp h2:/tmp/payload -> h1:/tmp/x" "$want" "$H" exec h1 -- bash -c 'scp -q h2:/tmp/payload /tmp/x && sha256sum < /tmp/x'
 expect_eq "scp (sftp) h1:/tmp/x -> h3:/tmp/y" "$want" "$H" exec h1 -- bash -c 'scp -q /tmp/x h3:/tmp/y && ssh h3 "sha256sum < /tmp/y"'
 expect_eq "scp -O (legacy) h3:/tmp/y -> h1:/tmp/z" "$want" "$H" exec h1 -- bash -c 'scp -O -q h3:/tmp/y /tmp/z && sha256sum < /tmp/z'
 

@@ -10,51 +10,21 @@
 public enum DiscoverTool {
     public static let name = "agent-discover"
 
-    public static let help = """
-    USAGE: agent-discover [--local | --sync] [-q]
-
-    Rebuilds ~/.agents/local.toml from every live tmux window of this host (windows whose
-    close hook was missed are removed), exchanges slices with every peer in
-    ~/.agents/peers.conf (one ssh each, all at once), assembles ~/.agents/registry.toml and
-    prints one summary line. Unreachable peers keep their agents, marked stale.
-
-    OPTIONS:
-      --local          do not contact peers: rebuild and assemble from cached slices only
-      --sync           do not rebuild: only exchange slices with the peers and assemble
-      -q, --quiet      print nothing on success
-      -h, --help       show this help
-      --version        show the version
-
-    SETTINGS: ~/.agents/config.toml [sync] connect_timeout (5 s), control_persist (300 s),
-    stale_drop_after ("7d"), timeout (30 s); see the README.
-
-    EXIT STATUS: 0 done (also when some peers were unreachable); 1 usage; 4 tmux or file failure.
-    """
+    /// `--help`, rendered from `OptionTable.discover` (settings defaults from `SyncSettings`).
+    public static var help: String { HelpText.render(.discover) }
 
     public static func main(_ argv: [String]) -> Int32 {
-        var scanner = ArgumentScanner(Array(argv.dropFirst()))
-        var quiet = false, localOnly = false, syncOnly = false, coalesce = false
-        var exchangeSender: String?
-        do throws(UsageError) {
-            while let (option, value) = try scanner.next(valueOptions: ["--exchange"]) {
-                switch option {
-                case "-h", "--help": Output.out(help + "\n"); return 0
-                case "--version": Output.out("\(name) \(AgentMeshVersion.string)\n"); return 0
-                case "-q", "--quiet": quiet = true
-                case "--local": localOnly = true
-                case "--sync": syncOnly = true
-                case "--coalesce": coalesce = true
-                case "--exchange": exchangeSender = value
-                default: throw UsageError("unknown option \(option) (see --help)")
-                }
-            }
-            if let extra = scanner.positionals.first { throw UsageError("unexpected argument '\(extra)' (see --help)") }
-            if localOnly && syncOnly { throw UsageError("--local and --sync exclude each other") }
-            if coalesce && !syncOnly { throw UsageError("--coalesce goes with --sync") }
+        let o: Options
+        do {
+            o = try parse(Array(argv.dropFirst()))
         } catch {
             Output.error(tool: name, error.message)
             return 1
         }
+        if o.help { Output.out(help + "\n"); return 0 }
+        if o.version { Output.out("\(name) \(AgentMeshVersion.string)\n"); return 0 }
+        let quiet = o.quiet, localOnly = o.localOnly, syncOnly = o.syncOnly, coalesce = o.coalesce
+        let exchangeSender = o.exchangeSender
         let paths = MeshPaths()
         if let sender = exchangeSender {
             do {
@@ -115,6 +85,39 @@ public enum DiscoverTool {
             Output.error(tool: name, "\(error)")
             return 4
         }
+    }
+
+    /// agent-discover's command line; the options are `OptionTable.discover`.
+    struct Options: Equatable {
+        var help = false, version = false, quiet = false
+        var localOnly = false, syncOnly = false, coalesce = false
+        var exchangeSender: String?
+    }
+
+    /// Options in order; --help or --version answers as soon as it is read (what follows is
+    /// not looked at), then positionals and the table's exclusions are refused.
+    static func parse(_ arguments: [String]) throws(UsageError) -> Options {
+        let table = OptionTable.discover
+        var scanner = ArgumentScanner(arguments)
+        var o = Options()
+        var given: Set<String> = []
+        while let (option, value) = try scanner.next(valueOptions: table.valueNames) {
+            guard let id = table.option(named: option)?.id else { throw UsageError("unknown option \(option) (see --help)") }
+            switch id {
+            case "help": o.help = true; return o
+            case "version": o.version = true; return o
+            case "quiet": o.quiet = true
+            case "local": o.localOnly = true
+            case "sync": o.syncOnly = true
+            case "coalesce": o.coalesce = true
+            case "exchange": o.exchangeSender = value
+            default: break
+            }
+            given.insert(id)
+        }
+        if let extra = scanner.positionals.first { throw UsageError("unexpected argument '\(extra)' (see --help)") }
+        if let conflict = table.conflict(among: given) { throw UsageError(conflict) }
+        return o
     }
 
     /// All of stdin (the exchange's pushed slice; small).

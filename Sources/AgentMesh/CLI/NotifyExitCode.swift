@@ -1,5 +1,5 @@
-/// notify-pane's exit codes: a contract with scripts (the bash tool's 0–4, plus 5), mapped
-/// here and nowhere else.
+/// notify-pane's exit codes: a contract with scripts (the bash tool's 0–4, plus 5 and 6),
+/// mapped here and nowhere else.
 ///
 /// Policy: the library below says what happened as values — a `DeliveryOutcome.Status` for
 /// every send that reached a pane or failed on the way, a `RemoteRefusal` when the receive
@@ -17,15 +17,21 @@ public enum NotifyExitCode: Int32, Sendable {
     case draft = 3
     /// tmux or ssh failed (including deadlines, the pane lock, and remote delivery).
     case transport = 4
-    /// Typed but not submitted: the text still sits in the input line.
+    /// Typed but not submitted: the text still sits in the input line, or (an agent) its
+    /// screen after Enter did not confirm the submission.
     case notSubmitted = 5
+    /// The agent is not at its composer (a dialog, a permission or approval prompt, a trust
+    /// or update question, an unknown screen, still starting): refused, nothing typed.
+    /// `FORCE_SEND=1` does not override it.
+    case notReady = 6
 
     /// The mapping of every delivery status.
     public static func `for`(_ status: DeliveryOutcome.Status) -> NotifyExitCode {
         switch status {
         case .delivered, .queued: return .delivered
         case .refusedDraft: return .draft
-        case .notSubmitted: return .notSubmitted
+        case .notSubmitted, .unconfirmed: return .notSubmitted
+        case .notReady: return .notReady
         case .targetGone: return .unknownAddress
         case .tmuxFailure, .remoteUnavailable: return .transport
         }

@@ -1,19 +1,25 @@
-/// notify-pane's command line as a value.
+/// notify-pane's command line as a value; the options themselves are `OptionTable.notifyPane`.
 ///
 /// Grammar (compatible with the bash tool):
 /// ```
 /// notify-pane [-q] <address> [--file <path>] [--] <message…>
 /// notify-pane [-q] <address> [--file <path>] -          (message from stdin)
 /// notify-pane --list [--long | --json] | --json | --whoami | --help | --version
+/// notify-pane --completion bash|zsh
 /// ```
 /// Before the address, anything starting with `-` is an option. After it, only `--file`/`-f`,
 /// `-q`/`--quiet`, a lone `-` (stdin) and `--` are recognised, and the first other word starts
 /// the message, so `notify-pane peer -5 degrees` sends "-5 degrees". `--` ends options for
 /// good: `notify-pane peer -- -q` sends "-q" and `notify-pane peer -- -` sends "-".
+/// Terminal options win in this order, whatever else is given: help, version, completion,
+/// a listing (`--list`, `--long`, `--json`), whoami.
 public struct NotifyPaneOptions: Equatable, Sendable {
     public enum Mode: Equatable, Sendable {
-        case help, version, whoami, send
+        case help, version, whoami, send, profiles
         case list(long: Bool, json: Bool)
+        case completion(shell: String)
+        /// Hidden: the receive side of a remote send (`--deliver-stdin`, alone).
+        case deliverStdin
     }
 
     public var mode: Mode = .send
@@ -25,55 +31,79 @@ public struct NotifyPaneOptions: Equatable, Sendable {
 
     public init() {}
 
+    /// The options still recognised after the address (the rest starts the message).
+    static let afterAddress: Set<String> = ["quiet", "file"]
+
     public static func parse(_ arguments: [String]) throws(UsageError) -> NotifyPaneOptions {
+        let table = OptionTable.notifyPane
         var o = NotifyPaneOptions()
-        var list = false, long = false, json = false, whoami = false, help = false, version = false
+        if arguments.count == 1, let hidden = table.option(id: "deliver-stdin"), hidden.names == arguments {
+            o.mode = .deliverStdin
+            return o
+        }
+        var given: Set<String> = []
+        var completionShell = ""
         var i = 0
         func value(_ name: String) throws(UsageError) -> String {
             guard i + 1 < arguments.count else { throw UsageError("option \(name) needs a value") }
             i += 1
             return arguments[i]
         }
+        /// `--name=value` for a long option that takes a value; nil when `a` is not one.
+        func inlineValue(_ a: String, allowed: Set<String>) -> (ToolOption, String)? {
+            guard a.hasPrefix("--"), let eq = a.firstIndex(of: "="),
+                  let option = table.option(named: String(a[..<eq])), option.argument.takesValue,
+                  allowed.contains(option.id) else { return nil }
+            return (option, String(a[a.index(after: eq)...]))
+        }
+        let everyValueOption = Set(table.options.filter { $0.argument.takesValue && !$0.isHidden }.map(\.id))
         // Options before the address.
         while i < arguments.count {
             let a = arguments[i]
             if a == "--" { i += 1; if i < arguments.count { o.address = arguments[i]; i += 1 }; break }
-            if a.hasPrefix("--file=") { o.filePath = String(a.dropFirst(7)); i += 1; continue }
-            guard a.count > 1, a.hasPrefix("-") else { o.address = a; i += 1; break }
-            switch a {
-            case "-h", "--help": help = true
-            case "--version": version = true
-            case "--list", "-l": list = true
-            case "--long": long = true
-            case "--json": json = true
-            case "--whoami": whoami = true
-            case "-q", "--quiet": o.isQuiet = true
-            case "-f", "--file": o.filePath = try value(a)
-            default: throw UsageError("unknown option '\(a)' (see --help)")
+            if let (option, v) = inlineValue(a, allowed: everyValueOption) {
+                o.set(option, v, shell: &completionShell)
+                given.insert(option.id); i += 1; continue
             }
+            guard a.count > 1, a.hasPrefix("-") else { o.address = a; i += 1; break }
+            guard let option = table.option(named: a), !option.isHidden else {
+                throw UsageError("unknown option '\(a)' (see --help)")
+            }
+            o.set(option, option.argument.takesValue ? try value(a) : "", shell: &completionShell)
+            given.insert(option.id)
             i += 1
         }
-        if help { o.mode = .help; return o }
-        if version { o.mode = .version; return o }
-        if list || json || long {
-            guard o.address == nil else { throw UsageError("--list takes no address") }
-            o.mode = .list(long: long, json: json)
+        if given.contains("help") { o.mode = .help; return o }
+        if given.contains("version") { o.mode = .version; return o }
+        if given.contains("completion") {
+            guard ["bash", "zsh"].contains(completionShell) else {
+                throw UsageError("--completion takes bash or zsh, not '\(completionShell)'")
+            }
+            o.mode = .completion(shell: completionShell)
             return o
         }
-        if whoami { o.mode = .whoami; return o }
+        if !given.isDisjoint(with: ["list", "long", "json"]) {
+            guard o.address == nil else { throw UsageError("--list takes no address") }
+            o.mode = .list(long: given.contains("long"), json: given.contains("json"))
+            return o
+        }
+        if given.contains("whoami") { o.mode = .whoami; return o }
+        if given.contains("profiles") { o.mode = .profiles; return o }
         guard let address = o.address, !address.isEmpty else { throw UsageError("missing address (see --help)") }
-        _ = address
         // After the address: a few options, then the message.
         while i < arguments.count {
             let a = arguments[i]
             if a == "--" { i += 1; break }
             if a == "-" && i == arguments.count - 1 { o.readsStdin = true; i += 1; break }
-            if a == "-q" || a == "--quiet" { o.isQuiet = true; i += 1; continue }
-            if a == "-f" || a == "--file" {
-                guard o.filePath == nil else { throw UsageError("--file given twice") }
-                o.filePath = try value(a); i += 1; continue
+            if let option = table.option(named: a), afterAddress.contains(option.id) {
+                if option.id == "file" && o.filePath != nil { throw UsageError("--file given twice") }
+                o.set(option, option.argument.takesValue ? try value(a) : "", shell: &completionShell)
+                i += 1; continue
             }
-            if a.hasPrefix("--file=") { o.filePath = String(a.dropFirst(7)); i += 1; continue }
+            if let (option, v) = inlineValue(a, allowed: afterAddress) {
+                o.set(option, v, shell: &completionShell)
+                i += 1; continue
+            }
             break
         }
         o.messageWords = Array(arguments[i...])
@@ -82,5 +112,15 @@ public struct NotifyPaneOptions: Equatable, Sendable {
             throw UsageError("missing message for \(address) (give words, '-' for stdin, or --file <path>)")
         }
         return o
+    }
+
+    /// Records one option's effect; modes are decided once every option is read.
+    private mutating func set(_ option: ToolOption, _ value: String, shell: inout String) {
+        switch option.id {
+        case "quiet": isQuiet = true
+        case "file": filePath = value
+        case "completion": shell = value
+        default: break
+        }
     }
 }

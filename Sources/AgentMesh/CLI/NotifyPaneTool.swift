@@ -9,51 +9,12 @@
 public enum NotifyPaneTool {
     public static let name = "notify-pane"
 
-    public static let help = """
-    USAGE: notify-pane [-q] <address> <message…>
-           notify-pane [-q] <address> --file <path> [message…]
-           notify-pane [-q] <address> -                  (message from stdin)
-           notify-pane --list [--long | --json]
-           notify-pane --whoami | --help | --version
-
-    Types "[from <sender> @ <time>] <message>" into the agent's tmux pane and presses Enter,
-    then checks that the message left the input line.
-
-      --file <path>   copy the file to ~/.agent-inbox/<sender>/<name> on the recipient's
-                      host (never overwriting a different file: name.1.ext, …) and send
-                      "file dropped at … (N bytes)[: message]"
-      -               read the message from stdin (one trailing newline is dropped)
-      --              end of options: "notify-pane peer -- -x" sends "-x" (a message may
-                      also start with "-" without it, unless it is -q, -f or --file)
-      -q, --quiet     print nothing on success
-      --list          registered addresses, one per line
-      --long, --json  with --list: address, host, target, role, live/stale; or JSON
-      --whoami        the sender name this shell would use
-
-    A message with a line break, or longer than 500 characters, is not typed: it is saved
-    byte-exact as ~/.agent-inbox/<sender>/msg-<time>-<n>.txt and a one-line pointer is sent.
-    Control characters are shown in caret notation (^[), tabs become spaces.
-
-    ENVIRONMENT:
-      AGENT_NAME               sender name (default: this window's address, else host alias)
-      FORCE_SEND=1             send even when the recipient has a draft in its input
-      SKIP_DISMISS=1           do not press Escape on a Claude Code /config, /help, /permissions dialog
-      AGENT_MESH_ENTER_DELAY   seconds between paste and Enter (default: 0 for shells,
-                               the agent's enter_delay, else 0.15)
-      TMUX_SOCKET, TMUX_BIN    tmux server socket and binary
-      AGENT_MESH_TRACE=1       print each delivery step's timing on stderr
-      AGENT_MESH_TMUX_EXEC=1   run the tmux binary instead of speaking to the server's socket
-
-    EXIT CODES:
-      0 delivered   1 usage or unreadable file   2 unknown address or window gone
-      3 recipient has a draft (refused)   4 tmux/ssh failure   5 typed but not submitted
-    """
+    /// `--help`, rendered from `OptionTable.notifyPane`.
+    public static var help: String { HelpText.render(.notifyPane) }
 
     /// Entry point; returns the process exit status.
     public static func main(_ argv: [String]) -> Int32 {
         Trace.log("start")
-        // Hidden: the receive side of a remote send, run over ssh by the sending host.
-        if argv.count == 2 && argv[1] == "--deliver-stdin" { return receive(paths: MeshPaths()) }
         let options: NotifyPaneOptions
         do {
             options = try NotifyPaneOptions.parse(Array(argv.dropFirst()))
@@ -62,11 +23,27 @@ public enum NotifyPaneTool {
         }
         let paths = MeshPaths()
         switch options.mode {
+        case .deliverStdin:
+            // The receive side of a remote send, run over ssh by the sending host.
+            return receive(paths: paths)
+        case .completion(let shell):
+            let binary = CompletionScript.invokedPath(argv.first ?? name)
+            Output.out(shell == "zsh" ? CompletionScript.zsh(.notifyPane, binary: binary)
+                                      : CompletionScript.bash(.notifyPane, binary: binary))
+            return 0
         case .help:
             Output.out(help + "\n")
             return 0
         case .version:
             Output.out("\(name) \(AgentMeshVersion.string)\n")
+            return 0
+        case .profiles:
+            Output.out(BuiltinProfiles.text + "\n")
+            let user = paths.agents + "/" + ProfileSet.userFileName
+            if let text = try? FileSystem.readText(user) {
+                Output.out("\n# --- \(user) (laid over the built-in profiles above) ---\n" + text)
+            }
+            if let warning = ProfileSet.load(agentsDirectory: paths.agents).warning { Output.err("\(name): warning: \(warning)\n") }
             return 0
         case .whoami:
             Output.out(SenderIdentity.resolve(paths: paths, selfAlias: HostIdentity.selfAlias(paths)) + "\n")

@@ -9,35 +9,19 @@
 public enum RegisterHookTool {
     public static let name = "agent-register-hook"
 
-    public static let help = """
-    USAGE: agent-register-hook on <session>
-           agent-register-hook off <session>
-           agent-register-hook identify [--role TEXT] [--scope TEXT] [--enter-delay SECONDS] [--target PANE]
-           agent-self-identify --role TEXT --scope TEXT        (same as 'identify')
-
-    Keeps ~/.agents/local.toml equal to this host's live tmux windows. tmux hooks call it
-    (see tmux/hooks.conf); you rarely need to run it yourself.
-
-      on <session>     re-register every window (one tmux query for the whole server)
-      off <session>    the session closed: drop its windows
-      identify         set this window's @agent-role / @agent-scope / @agent-enter-delay
-                       tmux options (the window of $TMUX_PANE, or --target) and re-register
-
-    Sessions named scratch, tmp, temp, test, test-* or _* are never registered.
-    Hook calls are silent and always exit 0; problems are logged to ~/.agents/log/hook.log.
-
-    OPTIONS:
-      -h, --help       show this help
-      --version        show the version
-    """
+    /// `--help`, rendered from `OptionTable.registerHook`.
+    public static var help: String { HelpText.render(.registerHook) }
 
     /// Entry point; returns the process exit status.
     public static func main(_ argv: [String]) -> Int32 {
         let invokedAs = FileSystem.baseName(argv.first ?? name)
         var args = Array(argv.dropFirst())
         if invokedAs == "agent-self-identify" { args.insert("identify", at: 0) }
-        if args.contains("-h") || args.contains("--help") { Output.out(help + "\n"); return 0 }
-        if args.contains("--version") { Output.out("\(name) \(AgentMeshVersion.string)\n"); return 0 }
+        // --help and --version answer wherever they appear, even in a hook's arguments.
+        let table = OptionTable.registerHook
+        func given(_ id: String) -> Bool { table.option(id: id)?.names.contains(where: args.contains) ?? false }
+        if given("help") { Output.out(help + "\n"); return 0 }
+        if given("version") { Output.out("\(name) \(AgentMeshVersion.string)\n"); return 0 }
         let paths = MeshPaths()
         guard let verb = args.first else {
             report("missing verb: expected on, off or identify (see --help)", paths: paths)
@@ -80,29 +64,48 @@ public enum RegisterHookTool {
         }
     }
 
-    /// Sets the window options, then re-registers.
-    static func identify(_ args: [String], paths: MeshPaths) throws {
+    /// What `identify` was asked to do: tmux window options to set on `target`.
+    struct IdentifyRequest: Equatable {
+        var settings: [WindowOption] = []
+        var target: String
+    }
+
+    struct WindowOption: Equatable {
+        let name: String
+        let value: String
+    }
+
+    /// Parses `identify`'s arguments; `pane` is $TMUX_PANE, the default target.
+    static func parseIdentify(_ args: [String], pane: String?) throws(UsageError) -> IdentifyRequest {
+        let table = OptionTable.registerHook
         var scanner = ArgumentScanner(args)
-        var options: [(String, String)] = []
-        var target = Environment.nonEmpty("TMUX_PANE")
-        while let (option, value) = try scanner.next(valueOptions: ["--role", "--scope", "--enter-delay", "--target"]) {
-            switch option {
-            case "--role": options.append(("@agent-role", value!))
-            case "--scope": options.append(("@agent-scope", value!))
-            case "--enter-delay":
-                guard AgentEntry.parseDelay(value!) != nil else {
-                    throw UsageError("--enter-delay takes seconds (0.15) or milliseconds (150ms), got '\(value!)'")
+        var settings: [WindowOption] = []
+        var target = pane
+        while let (option, value) = try scanner.next(valueOptions: table.valueNames) {
+            let value = value ?? ""
+            switch table.option(named: option)?.id {
+            case "role": settings.append(WindowOption(name: "@agent-role", value: value))
+            case "scope": settings.append(WindowOption(name: "@agent-scope", value: value))
+            case "enter-delay":
+                guard AgentEntry.parseDelay(value) != nil else {
+                    throw UsageError("--enter-delay takes seconds (0.15) or milliseconds (150ms), got '\(value)'")
                 }
-                options.append(("@agent-enter-delay", value!))
-            case "--target": target = value
+                settings.append(WindowOption(name: "@agent-enter-delay", value: value))
+            case "target": target = value
             default: throw UsageError("unknown option \(option) (see --help)")
             }
         }
         guard scanner.positionals.isEmpty else { throw UsageError("unexpected argument '\(scanner.positionals[0])'") }
-        guard !options.isEmpty else { throw UsageError("nothing to set: give --role, --scope or --enter-delay") }
+        guard !settings.isEmpty else { throw UsageError("nothing to set: give --role, --scope or --enter-delay") }
         guard let target else { throw UsageError("not inside tmux ($TMUX_PANE unset): give --target <pane or session:window>") }
+        return IdentifyRequest(settings: settings, target: target)
+    }
+
+    /// Sets the window options, then re-registers.
+    static func identify(_ args: [String], paths: MeshPaths) throws {
+        let request = try parseIdentify(args, pane: Environment.nonEmpty("TMUX_PANE"))
         let tmux = Tmux()
-        let commands = options.map { ["set-option", "-w", "-t", target, $0.0, $0.1] }
+        let commands = request.settings.map { ["set-option", "-w", "-t", request.target, $0.name, $0.value] }
         try ProcessRunner.run(tmux.chained(commands)).check()
         let host = HostIdentity.selfAlias(paths)
         _ = try Registrar(paths: paths, tmux: tmux, host: host).run(.all)

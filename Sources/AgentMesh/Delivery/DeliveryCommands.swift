@@ -3,7 +3,7 @@ import Glibc
 /// The tmux commands of one delivery, as argument lists (unit-testable, chained into as few
 /// client calls as possible by the engine).
 ///
-/// Policy, from the measurements in DELIVERY.md:
+/// Policy, from measurements of real receivers (the delivery tests, Tests/Benchmarks/):
 /// - Targets are exact: a pane id (`%7`), or `=session:index` when an entry has none. Never
 ///   a bare name (tmux matches prefixes: `claude` would hit `claude-2`).
 /// - Text never travels in argv: `load-buffer -b <unique> -` reads it from stdin, so no `;`,
@@ -32,7 +32,10 @@ public enum DeliveryCommands {
 
     public static func leaveMode(_ pane: String) -> [String] { ["copy-mode", "-q", "-t", pane] }
 
-    public static func escape(_ pane: String) -> [String] { ["send-keys", "-t", pane, "Escape"] }
+    public static func escape(_ pane: String) -> [String] { key("Escape", pane) }
+
+    /// One named key (`Escape`): never text, never Enter from a profile (see `ScreenRule.leave`).
+    public static func key(_ name: String, _ pane: String) -> [String] { ["send-keys", "-t", pane, name] }
 
     public static func enter(_ pane: String) -> [String] { ["send-keys", "-t", pane, "Enter"] }
 

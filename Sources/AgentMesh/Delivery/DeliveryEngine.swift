@@ -7,8 +7,8 @@ import Glibc
 /// 2. Probe (one tmux call): identity, mode, cursor, screen with attributes. The pane must
 ///    still exist, be alive and belong to the expected window; otherwise `.targetGone`
 ///    (exit 2) — never a neighbour.
-/// 3. A Claude Code dialog on screen gets Escape first (unless `options.skipDismiss`).
-/// 4. A human draft on the input line refuses the send (unless `options.force`).
+/// 3. A Claude Code dialog on screen gets Escape first (unless `skipDismiss`).
+/// 4. A human draft on the input line refuses the send (unless `force`).
 /// 5. One tmux call: leave any mode, load a uniquely named buffer from stdin, bracketed
 ///    paste, wait the enter delay in the server, Enter. Then probe again (a second call).
 /// 6. Verify: the text's tail still on the input line → wait briefly, then ONE more Enter
@@ -78,29 +78,54 @@ public struct DeliveryEngine {
         case .failure(let o): return o
         case .success(let s): before = s
         }
+        let profiles = ProfileSet.load(agentsDirectory: paths.agents)
+        if let warning = profiles.warning { Output.err("notify-pane: warning: \(warning)\n") }
+        let profile = profiles.profile(AgentDetector(profiles: profiles).kind(command: before.currentCommand,
+                                                                                panePID: before.panePID))
+        Trace.log("agent \(profile.kind)")
         var dismissed: String?
-        if !r.options.skipDismiss, let dialog = InputLineAnalysis.dialog(in: before) {
-            dismissed = dialog
-            var chain: [[String]] = []
-            if before.isInMode { chain.append(DeliveryCommands.leaveMode(paneID)) }
-            chain.append(DeliveryCommands.escape(paneID))
-            _ = call(client.chained(chain))
-            // Give the dialog up to 500 ms to close (the bash tool slept 0.5 s).
-            let deadline = MonotonicClock.milliseconds() + 500
-            repeat {
-                MonotonicClock.sleep(milliseconds: 25)
-                switch probe(client, paneID, r) {
-                case .failure(let o): return o
-                case .success(let s): before = s
-                }
-            } while InputLineAnalysis.dialog(in: before) != nil && MonotonicClock.milliseconds() < deadline
-        }
-        if !r.options.force, let draft = InputLineAnalysis.draft(in: before) {
-            return DeliveryOutcome(.refusedDraft, "recipient has a draft in its input line (\(Self.quoted(draft))); "
-                                   + "not sent (FORCE_SEND=1 overrides)", dismissedDialog: dismissed, paneID: paneID)
+        var wasBusy = false
+        if profile.isStrict {
+            let gate = AgentGate(
+                profile: profile,
+                probe: { self.probeResult(client, paneID, r) },
+                press: { key, leavingMode in
+                    var chain: [[String]] = []
+                    if leavingMode { chain.append(DeliveryCommands.leaveMode(paneID)) }
+                    chain.append(DeliveryCommands.key(key, paneID))
+                    if case .failure(let o) = self.checked(self.call(client.chained(chain))) { return o }
+                    return nil
+                })
+            switch gate.prepare(before, force: r.force, skipDismiss: r.skipDismiss) {
+            case .failure(let o): return o.with(o.dismissedDialog, paneID)
+            case .success(let ready): before = ready.snapshot; dismissed = ready.dismissed
+            }
+            if case .composer(_, let busy) = ScreenReading.read(before, profile: profile) { wasBusy = busy }
+        } else {
+            if !r.skipDismiss, let dialog = InputLineAnalysis.dialog(in: before) {
+                dismissed = dialog
+                var chain: [[String]] = []
+                if before.isInMode { chain.append(DeliveryCommands.leaveMode(paneID)) }
+                chain.append(DeliveryCommands.escape(paneID))
+                _ = call(client.chained(chain))
+                // Give the dialog up to 500 ms to close (the bash tool slept 0.5 s).
+                let deadline = MonotonicClock.milliseconds() + 500
+                repeat {
+                    MonotonicClock.sleep(milliseconds: 25)
+                    switch probe(client, paneID, r) {
+                    case .failure(let o): return o
+                    case .success(let s): before = s
+                    }
+                } while InputLineAnalysis.dialog(in: before) != nil && MonotonicClock.milliseconds() < deadline
+            }
+            if !r.force, let draft = InputLineAnalysis.draft(in: before) {
+                return DeliveryOutcome(.refusedDraft, "recipient has a draft in its input line (\(Self.quoted(draft))); "
+                                       + "not sent (FORCE_SEND=1 overrides)", dismissedDialog: dismissed, paneID: paneID)
+            }
         }
 
-        let delay = r.options.enterDelayMilliseconds ?? EnterDelayPolicy.defaultMilliseconds(command: before.currentCommand)
+        let delay = r.enterDelayMilliseconds ?? profile.enterDelayMilliseconds
+            ?? EnterDelayPolicy.defaultMilliseconds(command: before.currentCommand)
         let chain = DeliveryCommands.send(buffer: DeliveryCommands.uniqueBufferName(), pane: paneID,
                                           enterDelayMilliseconds: delay, leavingMode: before.isInMode,
                                           server: TmuxVersion(before.serverVersion))
@@ -112,25 +137,27 @@ public struct DeliveryEngine {
         case .failure(let o): return o.with(dismissed, paneID)
         case .success(let s): after = s
         }
-        return verify(client, r, paneID: paneID, before: before, after: after, delay: delay).with(dismissed, paneID)
+        return verify(client, r, paneID: paneID, before: before, after: after, delay: delay,
+                      agent: profile.isStrict ? (profile, wasBusy) : nil).with(dismissed, paneID)
     }
 
     /// Step 6 (`SubmissionCheck`): delivered / queued / not submitted, at most one more Enter.
     func verify(_ client: Tmux, _ r: DeliveryRequest, paneID: String, before: PaneSnapshot,
-                after first: PaneSnapshot, delay: Int) -> DeliveryOutcome {
+                after first: PaneSnapshot, delay: Int, agent: (profile: AgentProfile, wasBusy: Bool)? = nil) -> DeliveryOutcome {
         var check = SubmissionCheck(
-            probe: {
-                switch probe(client, paneID, r) {
-                case .success(let s): return .success(s)
-                case .failure(let o): return .failure(o)
-                }
-            },
+            probe: { probeResult(client, paneID, r) },
             pressEnter: {
                 if case .failure(let o) = checked(call(client.command(DeliveryCommands.enter(paneID)))) { return o }
                 return nil
             })
         check.echoWaitMilliseconds = echoWaitMilliseconds
         check.settleMilliseconds = settleMilliseconds
+        if let agent {
+            check.echoWaitMilliseconds = max(echoWaitMilliseconds, 1_000)
+            check.unchanged = DeliveryOutcome(.unconfirmed, "typed and Enter pressed, but nothing of the message appeared on "
+                                              + "\(agent.profile.kind)'s screen: not confirmed that it was submitted")
+            check.confirm = { s in Self.confirm(s, profile: agent.profile, wasBusy: agent.wasBusy) }
+        }
         return check.run(line: r.text, before: before, after: first, enterDelay: delay)
     }
 
@@ -139,6 +166,33 @@ public struct DeliveryEngine {
     enum Probe {
         case success(PaneSnapshot)
         case failure(DeliveryOutcome)
+    }
+
+    /// What the agent's screen after the text left its composer means (`SubmissionCheck.confirm`).
+    static func confirm(_ s: PaneSnapshot, profile: AgentProfile, wasBusy: Bool) -> DeliveryOutcome {
+        switch ScreenReading.read(s, profile: profile) {
+        case .composer(_, let busy):
+            if busy && wasBusy {
+                return DeliveryOutcome(.queued, "\(profile.kind) is busy: it queued the message and submits it when its turn ends")
+            }
+            return DeliveryOutcome(.delivered)
+        case .screen(let rule) where [.blocked, .busy, .queued].contains(rule.state):
+            // The turn started (a tool's permission prompt can follow the submission at once).
+            return DeliveryOutcome(.delivered)
+        case .screen(let rule):
+            return DeliveryOutcome(.unconfirmed, "typed and Enter pressed, but \(profile.kind) then showed: \(rule.what); "
+                                   + "not confirmed that it was submitted")
+        case .starting, .unknown:
+            return DeliveryOutcome(.unconfirmed, "typed and Enter pressed, but \(profile.kind) then showed a screen its profile "
+                                   + "does not know: not confirmed that it was submitted")
+        }
+    }
+
+    func probeResult(_ client: Tmux, _ target: String, _ r: DeliveryRequest) -> Result<PaneSnapshot, DeliveryOutcome> {
+        switch probe(client, target, r) {
+        case .success(let s): return .success(s)
+        case .failure(let o): return .failure(o)
+        }
     }
 
     func probe(_ client: Tmux, _ target: String, _ r: DeliveryRequest) -> Probe {

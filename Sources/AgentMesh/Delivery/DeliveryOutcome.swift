@@ -17,6 +17,12 @@ public struct DeliveryOutcome: Equatable, Sendable {
         case tmuxFailure = "tmux-failure"
         /// The recipient lives on another host and this build cannot reach it yet.
         case remoteUnavailable = "remote-unavailable"
+        /// An agent that is not at its composer: a dialog or prompt that must not be answered
+        /// for the user, a screen its profile does not know, or still starting. Nothing typed.
+        case notReady = "not-ready"
+        /// Typed and Enter sent, but the agent then showed a screen that does not prove the
+        /// message was submitted. Not retried (it may have been).
+        case unconfirmed
     }
 
     public var status: Status

@@ -3,7 +3,8 @@
 /// Order: `AGENT_MESH_ENTER_DELAY` (seconds, or `150ms`) > the registry entry's
 /// `enter_delay` / `enter_delay_ms` > the default for the program in the pane.
 ///
-/// Defaults, from measurement (DELIVERY.md and our paste-burst receiver):
+/// Defaults, from measurement (Tests/Benchmarks/enter_delay.sh with the paste-burst receiver,
+/// and the real receivers of the delivery tests):
 /// - Shells (bash, zsh, fish, … — readline and line editors): 0 ms. None of bash, the python
 ///   REPL, IPython, prompt_toolkit or Textual lost an Enter sent right after the text, idle or
 ///   loaded, and 150–400 ms bought nothing.

@@ -24,6 +24,13 @@ public struct SubmissionCheck {
     public var now: () -> Int = MonotonicClock.milliseconds
     public var sleep: (Int) -> Void = { MonotonicClock.sleep(milliseconds: $0) }
     public var trace: (String) -> Void = { Trace.log($0) }
+    /// For strict agents: what the screen after the text left the input line means
+    /// (delivered, queued by the agent, or unconfirmed). nil: delivered.
+    public var confirm: ((PaneSnapshot) -> DeliveryOutcome)?
+    /// What "nothing changed on screen" means: a busy program that reads its input later
+    /// (nil: `.queued`, the generic rule), or, for an agent that always echoes into its
+    /// composer, a failure to report.
+    public var unchanged: DeliveryOutcome?
 
     public init(probe: @escaping () -> Result<PaneSnapshot, DeliveryOutcome>,
                 pressEnter: @escaping () -> DeliveryOutcome?) {
@@ -54,7 +61,7 @@ public struct SubmissionCheck {
         while after.looksUnchanged(from: before) {
             trace("unchanged")
             if now() >= deadline {
-                return DeliveryOutcome(.queued, "not echoed yet: the program is busy; it reads the message when its prompt returns")
+                return unchanged ?? DeliveryOutcome(.queued, "not echoed yet: the program is busy; it reads the message when its prompt returns")
             }
             sleep(pause)
             pause = min(pause * 2, 20)
@@ -79,12 +86,12 @@ public struct SubmissionCheck {
             sleep(50)
             switch probe() {
             case .failure(let o): return o
-            case .success(let s): presence = Self.presence(of: line, in: s)
+            case .success(let s): after = s; presence = Self.presence(of: line, in: s)
             }
         }
         if presence == .none {
             trace("left the input line")
-            return DeliveryOutcome(.delivered)
+            return done(after, secondEnter: false)
         }
         trace("still in the input line")
         deadline = now() + settleMilliseconds
@@ -92,7 +99,7 @@ public struct SubmissionCheck {
             sleep(25)
             switch probe() {
             case .failure(let o): return o
-            case .success(let s): if Self.presence(of: line, in: s) == .none { return DeliveryOutcome(.delivered) }
+            case .success(let s): if Self.presence(of: line, in: s) == .none { return done(s, secondEnter: false) }
             }
         }
         trace("second Enter")
@@ -102,13 +109,21 @@ public struct SubmissionCheck {
             switch probe() {
             case .failure(let o): return o.with(sentSecondEnter: true)
             case .success(let s):
-                if Self.presence(of: line, in: s) == .none { return DeliveryOutcome(.delivered, sentSecondEnter: true) }
+                if Self.presence(of: line, in: s) == .none { return done(s, secondEnter: true) }
             }
             sleep(50)
         } while now() < deadline
         return DeliveryOutcome(.notSubmitted, "typed, but the text still sits in the recipient's input line after two Enters "
                                + "(raise its enter delay: agent-register-hook identify --enter-delay 0.3)",
                                sentSecondEnter: true)
+    }
+}
+
+extension SubmissionCheck {
+    func done(_ s: PaneSnapshot, secondEnter: Bool) -> DeliveryOutcome {
+        var o = confirm?(s) ?? DeliveryOutcome(.delivered)
+        o.sentSecondEnter = secondEnter
+        return o
     }
 }
 
