@@ -15,7 +15,7 @@ set -euo pipefail
 cd "$(dirname "$0")/../.."
 
 # Bottom up. A folder may use only folders listed before it.
-LAYERS="System Process TOML Tmux SSH Address Registry Sync Profiles Delivery CLI"
+LAYERS="System Process TOML Tmux SSH Address Profiles Registry Sync Delivery CLI"
 ROOT=${LAYERS_ROOT:-Sources/AgentMesh}
 MODE=${1:-check}
 

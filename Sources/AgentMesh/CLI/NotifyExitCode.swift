@@ -1,5 +1,5 @@
-/// notify-pane's exit codes: a contract with scripts (the bash tool's 0–4, plus 5 and 6),
-/// mapped here and nowhere else.
+/// notify-pane's exit codes: a contract with scripts (the bash tool's 0–4, plus 5 and 6), mapped
+/// here and nowhere else.
 ///
 /// Policy: the library below says what happened as values — a `DeliveryOutcome.Status` for
 /// every send that reached a pane or failed on the way, a `RemoteRefusal` when the receive

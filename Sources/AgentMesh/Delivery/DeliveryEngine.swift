@@ -7,8 +7,8 @@ import Glibc
 /// 2. Probe (one tmux call): identity, mode, cursor, screen with attributes. The pane must
 ///    still exist, be alive and belong to the expected window; otherwise `.targetGone`
 ///    (exit 2) — never a neighbour.
-/// 3. A Claude Code dialog on screen gets Escape first (unless `skipDismiss`).
-/// 4. A human draft on the input line refuses the send (unless `force`).
+/// 3. A Claude Code dialog on screen gets Escape first (unless `options.skipDismiss`).
+/// 4. A human draft on the input line refuses the send (unless `options.force`).
 /// 5. One tmux call: leave any mode, load a uniquely named buffer from stdin, bracketed
 ///    paste, wait the enter delay in the server, Enter. Then probe again (a second call).
 /// 6. Verify: the text's tail still on the input line → wait briefly, then ONE more Enter
@@ -96,13 +96,13 @@ public struct DeliveryEngine {
                     if case .failure(let o) = self.checked(self.call(client.chained(chain))) { return o }
                     return nil
                 })
-            switch gate.prepare(before, force: r.force, skipDismiss: r.skipDismiss) {
+            switch gate.prepare(before, force: r.options.force, skipDismiss: r.options.skipDismiss) {
             case .failure(let o): return o.with(o.dismissedDialog, paneID)
             case .success(let ready): before = ready.snapshot; dismissed = ready.dismissed
             }
             if case .composer(_, let busy) = ScreenReading.read(before, profile: profile) { wasBusy = busy }
         } else {
-            if !r.skipDismiss, let dialog = InputLineAnalysis.dialog(in: before) {
+            if !r.options.skipDismiss, let dialog = InputLineAnalysis.dialog(in: before) {
                 dismissed = dialog
                 var chain: [[String]] = []
                 if before.isInMode { chain.append(DeliveryCommands.leaveMode(paneID)) }
@@ -118,13 +118,13 @@ public struct DeliveryEngine {
                     }
                 } while InputLineAnalysis.dialog(in: before) != nil && MonotonicClock.milliseconds() < deadline
             }
-            if !r.force, let draft = InputLineAnalysis.draft(in: before) {
+            if !r.options.force, let draft = InputLineAnalysis.draft(in: before) {
                 return DeliveryOutcome(.refusedDraft, "recipient has a draft in its input line (\(Self.quoted(draft))); "
                                        + "not sent (FORCE_SEND=1 overrides)", dismissedDialog: dismissed, paneID: paneID)
             }
         }
 
-        let delay = r.enterDelayMilliseconds ?? profile.enterDelayMilliseconds
+        let delay = r.options.enterDelayMilliseconds ?? profile.enterDelayMilliseconds
             ?? EnterDelayPolicy.defaultMilliseconds(command: before.currentCommand)
         let chain = DeliveryCommands.send(buffer: DeliveryCommands.uniqueBufferName(), pane: paneID,
                                           enterDelayMilliseconds: delay, leavingMode: before.isInMode,

@@ -20,11 +20,6 @@ public struct DeliveryRequest: Sendable, Equatable {
         self.windowIndex = windowIndex; self.text = text; self.options = options
     }
 
-    /// The options as the engine reads them (read-only: they are set once, in `options`).
-    public var force: Bool { options.force }
-    public var skipDismiss: Bool { options.skipDismiss }
-    public var enterDelayMilliseconds: Int? { options.enterDelayMilliseconds }
-
     /// The same request for a registry entry.
     public init(entry: AgentEntry, text: String, options: SendOptions) {
         self.init(socket: entry.socket, paneID: entry.paneID, windowID: entry.windowID, session: entry.session,
