@@ -30,7 +30,7 @@ public enum NotifyExitCode: Int32, Sendable {
         switch status {
         case .delivered, .queued: return .delivered
         case .refusedDraft: return .draft
-        case .notSubmitted, .unconfirmed: return .notSubmitted
+        case .notSubmitted, .unconfirmed, .unknown: return .notSubmitted
         case .notReady: return .notReady
         case .targetGone: return .unknownAddress
         case .tmuxFailure, .remoteUnavailable: return .transport

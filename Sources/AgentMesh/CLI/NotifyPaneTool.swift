@@ -45,6 +45,10 @@ public enum NotifyPaneTool {
             }
             if let warning = ProfileSet.load(agentsDirectory: paths.agents).warning { Output.err("\(name): warning: \(warning)\n") }
             return 0
+        case .status(let id, let json):
+            return OutboxReport.status(Outbox(paths: paths), id: id, json: json, tool: name)
+        case .outbox(let json):
+            return OutboxReport.outbox(Outbox(paths: paths), json: json, tool: name)
         case .whoami:
             Output.out(SenderIdentity.resolve(paths: paths, selfAlias: HostIdentity.selfAlias(paths)) + "\n")
             return 0
@@ -100,8 +104,10 @@ public enum NotifyPaneTool {
             Output.err("\(name): dismissed a \(dialog) dialog on \(address) before delivery\n")
         }
         guard outcome.isDelivered else { return fail("\(address): \(outcome.detail)", NotifyExitCode.for(outcome.status)) }
-        if !o.isQuiet {
-            Output.out("→ \(address) (\(entry.host)[\(entry.target)]): \(result.typedLine)\n")
+        if o.isQuiet {
+            Output.out(message.id + "\n")
+        } else {
+            Output.out("→ \(address) (\(entry.host)[\(entry.target)]) [id:\(message.id)]: \(result.typedLine)\n")
             if outcome.status == .queued { Output.err("\(name): \(address): \(outcome.detail)\n") }
         }
         Trace.log("done")

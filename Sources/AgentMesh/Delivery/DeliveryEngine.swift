@@ -73,6 +73,9 @@ public struct DeliveryEngine {
         }
         defer { lock.unlock() }
 
+        // A message id already typed here is never typed again (a retry after an ambiguous failure).
+        let journal = Journal(paths: paths)
+        if let id = r.messageID, let earlier = journal.record(id) { return Self.duplicate(id, earlier, paneID) }
         var before: PaneSnapshot
         switch probe(client, paneID, r) {
         case .failure(let o): return o
@@ -131,14 +134,44 @@ public struct DeliveryEngine {
                                           server: TmuxVersion(before.serverVersion))
         let send = client.chained(chain, input: Array(r.text.utf8),
                                   timeoutMilliseconds: client.timeoutMilliseconds + delay)
-        if case .failure(let o) = checked(call(send)) { return o.with(dismissed, paneID) }
+        if let id = r.messageID {
+            do {
+                guard try journal.claim(id) else { return Self.duplicate(id, journal.record(id) ?? .typing, paneID) }
+            } catch {
+                return DeliveryOutcome(.tmuxFailure, "cannot write the delivery journal: \(error)", paneID: paneID)
+            }
+        }
+        let outcome = typeAndVerify(client, r, send: send, paneID: paneID, before: before, delay: delay,
+                                    agent: profile.isStrict ? (profile, wasBusy) : nil).with(dismissed, paneID)
+        if let id = r.messageID { journal.finish(id, status: outcome.status.rawValue) }
+        return outcome
+    }
+
+    /// The paste-and-Enter call, the probe after it, and verify.
+    func typeAndVerify(_ client: Tmux, _ r: DeliveryRequest, send: Command, paneID: String, before: PaneSnapshot,
+                       delay: Int, agent: (profile: AgentProfile, wasBusy: Bool)?) -> DeliveryOutcome {
+        if case .failure(let o) = checked(call(send)) { return o }
         var after: PaneSnapshot
         switch probe(client, paneID, r) {
-        case .failure(let o): return o.with(dismissed, paneID)
+        case .failure(let o): return o
         case .success(let s): after = s
         }
-        return verify(client, r, paneID: paneID, before: before, after: after, delay: delay,
-                      agent: profile.isStrict ? (profile, wasBusy) : nil).with(dismissed, paneID)
+        return verify(client, r, paneID: paneID, before: before, after: after, delay: delay, agent: agent)
+    }
+
+    /// A message id the journal has seen: delivered if it was, else what is known; never retyped.
+    static func duplicate(_ id: String, _ record: Journal.Record, _ pane: String) -> DeliveryOutcome {
+        switch record {
+        case .done(let status) where status == DeliveryOutcome.Status.delivered.rawValue
+                                  || status == DeliveryOutcome.Status.queued.rawValue:
+            return DeliveryOutcome(.delivered, "message \(id) was already delivered here: not typed again", paneID: pane)
+        case .done(let status):
+            return DeliveryOutcome(DeliveryOutcome.Status(rawValue: status) ?? .unknown,
+                                   "message \(id) was already typed here (\(status)): not typed again", paneID: pane)
+        case .typing:
+            return DeliveryOutcome(.unknown, "an earlier delivery of message \(id) stopped after it began typing: "
+                                   + "it may be in the pane; not typed again", paneID: pane)
+        }
     }
 
     /// Step 6 (`SubmissionCheck`): delivered / queued / not submitted, at most one more Enter.
@@ -182,9 +215,12 @@ public struct DeliveryEngine {
         case .screen(let rule):
             return DeliveryOutcome(.unconfirmed, "typed and Enter pressed, but \(profile.kind) then showed: \(rule.what); "
                                    + "not confirmed that it was submitted")
-        case .starting, .unknown:
-            return DeliveryOutcome(.unconfirmed, "typed and Enter pressed, but \(profile.kind) then showed a screen its profile "
-                                   + "does not know: not confirmed that it was submitted")
+        case .starting:
+            return DeliveryOutcome(.unconfirmed, "typed and Enter pressed, but \(profile.kind) then showed an empty screen: "
+                                   + "not confirmed that it was submitted")
+        case .unknown(let why):
+            return DeliveryOutcome(.unconfirmed, "typed and Enter pressed, but \(profile.kind) then showed \(why): "
+                                   + "not confirmed that it was submitted")
         }
     }
 

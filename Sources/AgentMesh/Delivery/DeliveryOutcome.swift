@@ -23,6 +23,9 @@ public struct DeliveryOutcome: Equatable, Sendable {
         /// Typed and Enter sent, but the agent then showed a screen that does not prove the
         /// message was submitted. Not retried (it may have been).
         case unconfirmed
+        /// An earlier delivery of this message id stopped between typing and its outcome
+        /// (the receiving journal says `typing` only): it may be in the pane; never typed again.
+        case unknown
     }
 
     public var status: Status

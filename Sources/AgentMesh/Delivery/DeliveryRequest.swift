@@ -13,17 +13,19 @@ public struct DeliveryRequest: Sendable, Equatable {
     public var text: String
     /// The sender's choices (force, skip-dismiss, enter delay), as they left its command line.
     public var options: SendOptions
+    /// The message's id (`MessageID`); with one, the receiving `Journal` types it at most once.
+    public var messageID: String?
 
     public init(socket: String?, paneID: String?, windowID: String?, session: String, windowIndex: Int?,
-                text: String, options: SendOptions = SendOptions()) {
+                text: String, options: SendOptions = SendOptions(), messageID: String? = nil) {
         self.socket = socket; self.paneID = paneID; self.windowID = windowID; self.session = session
-        self.windowIndex = windowIndex; self.text = text; self.options = options
+        self.windowIndex = windowIndex; self.text = text; self.options = options; self.messageID = messageID
     }
 
     /// The same request for a registry entry.
-    public init(entry: AgentEntry, text: String, options: SendOptions) {
+    public init(entry: AgentEntry, text: String, options: SendOptions, messageID: String? = nil) {
         self.init(socket: entry.socket, paneID: entry.paneID, windowID: entry.windowID, session: entry.session,
-                  windowIndex: entry.windowIndex, text: text, options: options)
+                  windowIndex: entry.windowIndex, text: text, options: options, messageID: messageID)
     }
 }
 

@@ -2,14 +2,18 @@
 ///
 /// Policy:
 /// - Tag: `[from <sender> @ <YYYY-MM-DDTHH:MM:SSZ>] ` (the bash tool's format, UTC, one space
-///   after), so a receiver can tell a peer's message from its human and reply to `<sender>`.
+///   after), so a receiver can tell a peer's message from its human and reply to `<sender>`,
+///   then the message id as `[id:<id>] ` (`MessageID`): a regex for the bash tool's tag still
+///   matches the line's start, and the receiver can name the message it answers. (No `#`:
+///   the python REPL would take the rest of the line for a comment inside an open bracket.)
 /// - The sender is sanitised like the body (an `AGENT_NAME` cannot smuggle control bytes).
 /// - The whole line is one line: `TextSanitizer.oneLine`. A body that would not fit a prompt
 ///   line comfortably is never typed; see `MessagePlan`.
 public enum MessageComposer {
-    /// `[from <sender> @ <time>] `.
-    public static func tag(sender: String, time: Int = WallClock.now()) -> String {
-        "[from \(TextSanitizer.oneLine(sender)) @ \(WallClock.iso8601(time))] "
+    /// `[from <sender> @ <time>] [id:<id>] ` (the id part only when there is a valid id).
+    public static func tag(sender: String, time: Int = WallClock.now(), id: String? = nil) -> String {
+        let idPart = id.map { MessageID.isValid($0) ? "[id:\($0)] " : "" } ?? ""
+        return "[from \(TextSanitizer.oneLine(sender)) @ \(WallClock.iso8601(time))] " + idPart
     }
 
     /// Tag + sanitised body.

@@ -10,11 +10,13 @@ public struct OutgoingMessage: Sendable {
     public var options: SendOptions
     /// Epoch seconds of the sender's tag (`[from … @ <time>]`) and of saved message names.
     public var time: Int
+    /// The message's id, made when the message is planned (`MessageID`), in its tag and records.
+    public var id: String
 
     public init(entry: AgentEntry, sender: String, body: [UInt8], filePath: String? = nil,
-                options: SendOptions = SendOptions(), time: Int = WallClock.now()) {
+                options: SendOptions = SendOptions(), time: Int = WallClock.now(), id: String = MessageID.make()) {
         self.entry = entry; self.sender = sender; self.body = body; self.filePath = filePath
-        self.options = options; self.time = time
+        self.options = options; self.time = time; self.id = id
     }
 
     /// What the recipient will read after the tag (paths still to fill in).
@@ -54,7 +56,7 @@ public enum LocalDelivery {
                 return SendResult(DeliveryOutcome(.tmuxFailure, "file \(TextSanitizer.oneLine(name)) arrived damaged"))
             }
         }
-        return type(line, to: m.entry, sender: m.sender, time: m.time, options: m.options, paths: paths)
+        return type(line, to: m.entry, sender: m.sender, time: m.time, options: m.options, paths: paths, id: m.id)
     }
 
     /// Saves the inboxed body and the file in this host's inbox; returns the sanitised line
@@ -88,9 +90,9 @@ public enum LocalDelivery {
 
     /// Tag + `line` through the engine.
     public static func type(_ line: String, to entry: AgentEntry, sender: String, time: Int, options: SendOptions,
-                            paths: MeshPaths) -> SendResult {
-        let text = MessageComposer.tag(sender: sender, time: time) + line
-        let request = DeliveryRequest(entry: entry, text: text, options: options)
+                            paths: MeshPaths, id: String? = nil) -> SendResult {
+        let text = MessageComposer.tag(sender: sender, time: time, id: id) + line
+        let request = DeliveryRequest(entry: entry, text: text, options: options, messageID: id)
         return SendResult(DeliveryEngine(paths: paths).deliver(request), typedLine: line)
     }
 }

@@ -9,11 +9,18 @@
 ///    `RemoteSender` asks the recipient's host over one ssh: an agent-mesh host runs
 ///    `RemoteReceiver`, which is `LocalDelivery` there; a bash-tool host gets a tmux paste, or
 ///    `BashToolDrop`'s inbox script first. All three render the line with `Notice`.
+/// 0. Before all of it the message is in `Outbox` (intent first), and its outcome after.
 /// 4. Outcome — a `SendResult`, recorded in this host's audit log. The CLI maps its status to
 ///    an exit code (`NotifyExitCode`) and prints it.
 public enum SendPipeline {
     public static func send(_ m: OutgoingMessage, paths: MeshPaths, selfAlias: String) -> SendResult {
         let route = SendRoute(entry: m.entry, selfAlias: selfAlias)
+        let outbox = Outbox(paths: paths)
+        // Intent first: nothing is typed before the outbox holds the message.
+        do { try outbox.begin(m) } catch {
+            return SendResult(DeliveryOutcome(.tmuxFailure, "cannot write the outbox (nothing sent): \(error)"))
+        }
+        Trace.log("outbox: intent")
         let result: SendResult
         switch route {
         case .localPane:
@@ -21,6 +28,7 @@ public enum SendPipeline {
         case .agentMeshHost, .bashToolHost:
             result = RemoteSender.deliver(m, route: route, paths: paths)
         }
+        outbox.finish(m.id, result.outcome, route: route)
         AuditLog.record(paths: paths, from: m.sender, to: m.entry.address, status: result.outcome.status.rawValue,
                         bytes: m.body.count + (m.filePath.flatMap(FileSystem.size) ?? 0),
                         durationMilliseconds: result.outcome.durationMilliseconds, pane: result.outcome.paneID)

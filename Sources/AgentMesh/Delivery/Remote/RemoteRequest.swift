@@ -23,6 +23,8 @@ public struct RemoteRequest: Equatable, Sendable {
     public var body: [UInt8]
     public var options = SendOptions()
     public var file: FileHeader?
+    /// The message id (`MessageID`); receivers before it ignore the key and type no id.
+    public var id: String?
 
     public struct FileHeader: Equatable, Sendable {
         public var name: String
@@ -46,6 +48,7 @@ public struct RemoteRequest: Equatable, Sendable {
         field("address", Array(address.utf8))
         field("sender", Array(sender.utf8))
         field("time", Array(String(time).utf8))
+        if let id { field("id", Array(id.utf8)) }
         field("body", body)
         if options.force { field("force", Array("1".utf8)) }
         if options.skipDismiss { field("skip-dismiss", Array("1".utf8)) }
@@ -104,6 +107,7 @@ public struct RemoteRequest: Equatable, Sendable {
             throw Malformed("address, sender, time and body are required")
         }
         var r = RemoteRequest(address: address, sender: sender, time: time, body: body)
+        r.id = text("id").flatMap { MessageID.isValid($0) ? $0 : nil }
         r.options = SendOptions(force: text("force") == "1", skipDismiss: text("skip-dismiss") == "1",
                                 enterDelayMilliseconds: text("enter-delay").flatMap { Int($0) })
         if let name = text("file-name") {
