@@ -207,10 +207,14 @@ struct EngineDataTests {
     func exitCodes() {
         let expected: [(DeliveryOutcome.Status, Int32)] = [
             (.delivered, 0), (.queued, 0), (.refusedDraft, 3), (.notSubmitted, 5), (.targetGone, 2),
-            (.tmuxFailure, 4), (.remoteUnavailable, 4),
+            (.tmuxFailure, 4), (.remoteUnavailable, 4), (.notReady, 6), (.unconfirmed, 5),
         ]
         for (status, code) in expected { #expect(NotifyExitCode.for(status).rawValue == code, "\(status)") }
         #expect(NotifyExitCode.usage.rawValue == 1 && NotifyExitCode.unknownAddress.rawValue == 2)
+        // The receive side's refusals, before anything is typed.
+        #expect(NotifyExitCode.for(RemoteRefusal.malformedRequest) == .usage)
+        #expect(NotifyExitCode.for(RemoteRefusal.unknownAddress) == .unknownAddress)
+        #expect(NotifyExitCode.for(RemoteRefusal.inboxFailure) == .transport)
     }
 
     @Test("enter delay: environment, then registry, then 0 for shells and 150 ms otherwise")
