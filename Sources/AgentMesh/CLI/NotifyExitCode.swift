@@ -46,3 +46,6 @@ public enum NotifyExitCode: Int32, Sendable {
         }
     }
 }
+
+/// Lets a reported failure travel as a `Result`'s error (the message is already on stderr).
+extension NotifyExitCode: Error {}

@@ -40,6 +40,12 @@ public struct NotifyPaneOptions: Equatable, Sendable {
     public var ttlSeconds = MessageQueue.defaultTTLSeconds
     public var cancelsAfterWait = false
     var cancelID = ""
+    /// Broadcast: `--all`, `--role <glob>`, or an address holding `*`, `?` or `[`.
+    public var sendsToAll = false
+    public var role: String?
+    public var maximumRecipients: Int?
+    public var printsJSON = false
+    public var isBroadcast: Bool { sendsToAll || role != nil || (address.map(Broadcast.isPattern) ?? false) }
 
     public init() {}
 
@@ -111,6 +117,15 @@ public struct NotifyPaneOptions: Equatable, Sendable {
             o.mode = .outbox(json: given.contains("json"))
             return o
         }
+        let selectsMany = o.sendsToAll || o.role != nil
+        if selectsMany || (given.contains("json") && o.address.map(Broadcast.isPattern) == true && !given.contains("list")) {
+            if given.contains("list") || given.contains("long") { throw UsageError("--list does not send; drop --all/--role") }
+            if o.sendsToAll && o.role != nil { throw UsageError("--all and --role exclude each other") }
+            o.printsJSON = given.contains("json")
+            given.remove("json")
+            // --all and --role name no address: the first word is the message's.
+            if selectsMany, let first = o.address { o.address = nil; i -= 1; _ = first }
+        }
         if !given.isDisjoint(with: ["list", "long", "json"]) {
             guard o.address == nil else { throw UsageError("--list takes no address") }
             o.mode = .list(long: given.contains("long"), json: given.contains("json"))
@@ -118,7 +133,8 @@ public struct NotifyPaneOptions: Equatable, Sendable {
         }
         if given.contains("whoami") { o.mode = .whoami; return o }
         if given.contains("profiles") { o.mode = .profiles; return o }
-        guard let address = o.address, !address.isEmpty else { throw UsageError("missing address (see --help)") }
+        guard selectsMany || !(o.address ?? "").isEmpty else { throw UsageError("missing address (see --help)") }
+        let address = o.address ?? (o.sendsToAll ? "--all" : "--role \(o.role ?? "")")
         // After the address: a few options, then the message.
         while i < arguments.count {
             let a = arguments[i]
@@ -152,6 +168,11 @@ public struct NotifyPaneOptions: Equatable, Sendable {
             }
             if option.id == "wait" { waitSeconds = seconds; queues = true } else { ttlSeconds = seconds }
         case "queue": queues = true
+        case "all": sendsToAll = true
+        case "role": role = value
+        case "max":
+            guard let n = Int(value), n > 0 else { throw UsageError("--max takes a number of recipients, not '\(value)'") }
+            maximumRecipients = n
         case "no-queue": cancelsAfterWait = true
         case "cancel": cancelID = value
         default: set(option, value, shell: &shell)

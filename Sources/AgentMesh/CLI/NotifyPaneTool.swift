@@ -76,6 +76,7 @@ public enum NotifyPaneTool {
     static func send(_ o: NotifyPaneOptions, paths: MeshPaths) -> Int32 {
         let address = o.address ?? ""
         let selfAlias = HostIdentity.selfAlias(paths)
+        if o.isBroadcast { return Broadcast.run(o, paths: paths, selfAlias: selfAlias) }
         // Fast path: this host's own slice is authoritative for its agents (and is all a
         // local send needs); the assembled view of every host is read only when it misses.
         let store = RegistryStore(paths: paths)
@@ -88,19 +89,10 @@ public enum NotifyPaneTool {
             if found == nil { return unknown(address, view) }
         }
         guard let entry = found else { return NotifyExitCode.unknownAddress.rawValue }
-        // The body: words joined by spaces (like "$*"), or stdin.
-        var body: [UInt8] = Array(o.messageWords.joined(separator: " ").utf8)
-        if o.readsStdin {
-            body = readStandardInput()
-            if body.last == 10 { body.removeLast(); if body.last == 13 { body.removeLast() } }
-            if body.isEmpty && o.filePath == nil { return fail("empty message on stdin", .usage) }
-        }
-        if let path = o.filePath {
-            if let problem = unreadable(path) { return fail("cannot read \(path): \(problem)", .usage) }
-        }
-        let delayText = Environment.nonEmpty("AGENT_MESH_ENTER_DELAY")
-        if let delayText, AgentEntry.parseDelay(delayText) == nil {
-            return fail("AGENT_MESH_ENTER_DELAY takes seconds (0.15) or milliseconds (150ms), got '\(delayText)'", .usage)
+        let body: [UInt8], delayText: String?
+        switch readBody(o) {
+        case .failure(let code): return code.rawValue
+        case .success(let b): (body, delayText) = b
         }
         Trace.log("registry read")
         let sender = SenderIdentity.resolve(paths: paths, selfAlias: selfAlias,
@@ -132,6 +124,26 @@ public enum NotifyPaneTool {
         }
         Trace.log("done")
         return 0
+    }
+
+    /// The body (words joined by spaces like "$*", or stdin), checked with the file and the
+    /// enter delay; a failure has already been reported.
+    static func readBody(_ o: NotifyPaneOptions) -> Result<([UInt8], String?), NotifyExitCode> {
+        var body: [UInt8] = Array(o.messageWords.joined(separator: " ").utf8)
+        if o.readsStdin {
+            body = readStandardInput()
+            if body.last == 10 { body.removeLast(); if body.last == 13 { body.removeLast() } }
+            if body.isEmpty && o.filePath == nil { fail("empty message on stdin", .usage); return .failure(.usage) }
+        }
+        if let path = o.filePath, let problem = unreadable(path) {
+            fail("cannot read \(path): \(problem)", .usage); return .failure(.usage)
+        }
+        let delayText = Environment.nonEmpty("AGENT_MESH_ENTER_DELAY")
+        if let delayText, AgentEntry.parseDelay(delayText) == nil {
+            fail("AGENT_MESH_ENTER_DELAY takes seconds (0.15) or milliseconds (150ms), got '\(delayText)'", .usage)
+            return .failure(.usage)
+        }
+        return .success((body, delayText))
     }
 
     /// `--queue`: the refused message waits in the outbox for the runner; `--wait` watches it.

@@ -10,7 +10,8 @@ extension OptionTable {
             "notify-pane [-q] <address> -                  (message from stdin)",
             "notify-pane --list [--long | --json]",
             "notify-pane --whoami | --help | --version | --completion bash|zsh",
-            "notify-pane --status [<id>] [--json] | --outbox [--json]",
+            "notify-pane --status [<id>] [--json] | --outbox [--json] | --cancel <id>",
+            "notify-pane [--json] [--max N] ('<glob>' | --all | --role <glob>) <message…>   (broadcast)",
         ],
         about: """
         Types "[from <sender> @ <time>] <message>" into the agent's tmux pane and presses Enter,
@@ -27,6 +28,12 @@ extension OptionTable {
                 host (never overwriting a different file: name.1.ext, …) and send
                 "file dropped at … (N bytes)[: message]"
                 """, summary: "send a file to the agent's inbox"),
+            ToolOption("all", ["--all"], help: "broadcast: every live agent of the mesh but the sender (no address)",
+                       summary: "send to every agent"),
+            ToolOption("role", ["--role"], .text("<glob>"), help: "broadcast: every live agent whose role (@agent-role) matches",
+                       summary: "send to agents with this role"),
+            ToolOption("max", ["--max"], .text("<n>"), help: "broadcast: allow more than 16 recipients (max_broadcast)",
+                       summary: "recipient limit of a broadcast"),
             ToolOption("queue", ["--queue"], help: """
                 if the recipient cannot take it now (a draft, a dialog, a busy pane, a host
                 unreachable, the window gone for now), keep it and deliver it as soon as it
