@@ -45,6 +45,8 @@ public struct NotifyPaneOptions: Equatable, Sendable {
     public var role: String?
     public var maximumRecipients: Int?
     public var printsJSON = false
+    /// `--reply <id>`: the address is that message's sender, and the tag says `[re:<id>]`.
+    public var replyTo: String?
     public var isBroadcast: Bool { sendsToAll || role != nil || (address.map(Broadcast.isPattern) ?? false) }
 
     public init() {}
@@ -117,6 +119,11 @@ public struct NotifyPaneOptions: Equatable, Sendable {
             o.mode = .outbox(json: given.contains("json"))
             return o
         }
+        if o.replyTo != nil, let first = o.address {
+            // --reply names no address: the first word is the message's.
+            guard !o.sendsToAll && o.role == nil else { throw UsageError("--reply answers one message; drop --all/--role") }
+            o.address = nil; i -= 1; _ = first
+        }
         let selectsMany = o.sendsToAll || o.role != nil
         if selectsMany || (given.contains("json") && o.address.map(Broadcast.isPattern) == true && !given.contains("list")) {
             if given.contains("list") || given.contains("long") { throw UsageError("--list does not send; drop --all/--role") }
@@ -133,8 +140,8 @@ public struct NotifyPaneOptions: Equatable, Sendable {
         }
         if given.contains("whoami") { o.mode = .whoami; return o }
         if given.contains("profiles") { o.mode = .profiles; return o }
-        guard selectsMany || !(o.address ?? "").isEmpty else { throw UsageError("missing address (see --help)") }
-        let address = o.address ?? (o.sendsToAll ? "--all" : "--role \(o.role ?? "")")
+        guard selectsMany || o.replyTo != nil || !(o.address ?? "").isEmpty else { throw UsageError("missing address (see --help)") }
+        let address = o.address ?? (o.replyTo.map { "--reply \($0)" } ?? (o.sendsToAll ? "--all" : "--role \(o.role ?? "")"))
         // After the address: a few options, then the message.
         while i < arguments.count {
             let a = arguments[i]
@@ -169,6 +176,9 @@ public struct NotifyPaneOptions: Equatable, Sendable {
             if option.id == "wait" { waitSeconds = seconds; queues = true } else { ttlSeconds = seconds }
         case "queue": queues = true
         case "all": sendsToAll = true
+        case "reply":
+            guard MessageID.isValid(value) else { throw UsageError("--reply takes a message id, not '\(value)'") }
+            replyTo = value
         case "role": role = value
         case "max":
             guard let n = Int(value), n > 0 else { throw UsageError("--max takes a number of recipients, not '\(value)'") }

@@ -74,8 +74,15 @@ public enum NotifyPaneTool {
     }
 
     static func send(_ o: NotifyPaneOptions, paths: MeshPaths) -> Int32 {
-        let address = o.address ?? ""
+        var address = o.address ?? ""
         let selfAlias = HostIdentity.selfAlias(paths)
+        if let id = o.replyTo {
+            // The message's sender, as this host's journal recorded it when it was typed here.
+            guard let sender = Journal(paths: paths).sender(of: id) else {
+                return fail("message \(id) was not typed into a pane of this host: no sender to reply to", .unknownAddress)
+            }
+            address = sender
+        }
         if o.isBroadcast { return Broadcast.run(o, paths: paths, selfAlias: selfAlias) }
         // Fast path: this host's own slice is authoritative for its agents (and is all a
         // local send needs); the assembled view of every host is read only when it misses.
@@ -86,6 +93,10 @@ public enum NotifyPaneTool {
             let view = store.loadView(selfAlias: selfAlias)
             found = view.entries.first(where: { $0.address == address })
             localEntries = view.entries.filter { $0.host == selfAlias }
+            if found == nil, let id = o.replyTo {
+                return fail("message \(id) came from '\(TextSanitizer.oneLine(address))', which is not an agent address "
+                            + "(it was sent from outside tmux, or its window is gone): nowhere to reply", .unknownAddress)
+            }
             if found == nil { return unknown(address, view) }
         }
         guard let entry = found else { return NotifyExitCode.unknownAddress.rawValue }
@@ -101,7 +112,8 @@ public enum NotifyPaneTool {
                                   skipDismiss: Environment.get("SKIP_DISMISS") == "1",
                                   enterDelayMilliseconds: EnterDelayPolicy.override(environment: delayText,
                                                                                     entry: entry.enterDelayMilliseconds))
-        let message = OutgoingMessage(entry: entry, sender: sender, body: body, filePath: o.filePath, options: options)
+        var message = OutgoingMessage(entry: entry, sender: sender, body: body, filePath: o.filePath, options: options)
+        message.replyTo = o.replyTo
         if o.queues && MessageQueue(paths: paths).hasQueued(to: entry.address) {
             // Order: behind the messages already waiting for this recipient, not around them.
             do { try Outbox(paths: paths).begin(message) } catch { return fail("cannot write the outbox: \(error)", .transport) }

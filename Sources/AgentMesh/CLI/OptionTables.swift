@@ -12,6 +12,7 @@ extension OptionTable {
             "notify-pane --whoami | --help | --version | --completion bash|zsh",
             "notify-pane --status [<id>] [--json] | --outbox [--json] | --cancel <id>",
             "notify-pane [--json] [--max N] ('<glob>' | --all | --role <glob>) <message…>   (broadcast)",
+            "notify-pane --reply <id> <message…>",
         ],
         about: """
         Types "[from <sender> @ <time>] <message>" into the agent's tmux pane and presses Enter,
@@ -28,6 +29,8 @@ extension OptionTable {
                 host (never overwriting a different file: name.1.ext, …) and send
                 "file dropped at … (N bytes)[: message]"
                 """, summary: "send a file to the agent's inbox"),
+            ToolOption("reply", ["--reply"], .text("<id>"), help: "answer message <id> (received on this host): to its sender, tagged [re:<id>] (no address)",
+                       summary: "reply to a message"),
             ToolOption("all", ["--all"], help: "broadcast: every live agent of the mesh but the sender (no address)",
                        summary: "send to every agent"),
             ToolOption("role", ["--role"], .text("<glob>"), help: "broadcast: every live agent whose role (@agent-role) matches",

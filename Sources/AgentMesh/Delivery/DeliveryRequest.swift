@@ -15,6 +15,8 @@ public struct DeliveryRequest: Sendable, Equatable {
     public var options: SendOptions
     /// The message's id (`MessageID`); with one, the receiving `Journal` types it at most once.
     public var messageID: String?
+    /// Who sent it (the tag's `from`), kept in the journal for `--reply`.
+    public var sender: String?
 
     public init(socket: String?, paneID: String?, windowID: String?, session: String, windowIndex: Int?,
                 text: String, options: SendOptions = SendOptions(), messageID: String? = nil) {

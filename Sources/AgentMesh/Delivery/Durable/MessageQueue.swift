@@ -97,8 +97,9 @@ public struct MessageQueue {
                 next = min(next ?? 1_000, 1_000); continue
             }
             let body: [UInt8] = ((try? FileSystem.read(outbox.bodyFile(id))) ?? nil) ?? []
-            let m = OutgoingMessage(entry: entry, sender: r.sender, body: body, filePath: r.filePath,
+            var m = OutgoingMessage(entry: entry, sender: r.sender, body: body, filePath: r.filePath,
                                     options: r.options, time: r.time, id: id)
+            m.replyTo = r.replyTo
             let result = send(m)
             let status = result.outcome.status
             if Self.isRetryable(status) {

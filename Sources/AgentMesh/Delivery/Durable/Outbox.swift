@@ -36,6 +36,8 @@ public struct Outbox {
         public var options = SendOptions()
         /// The tag's time (epoch seconds): a queued message keeps the time it was written.
         public var time: Int = 0
+        /// The id the message answers (`--reply`).
+        public var replyTo: String?
 
         /// The state as a reader should take it: `delivering` of a process that is gone is `unknown`.
         public var effectiveState: String {
@@ -54,6 +56,7 @@ public struct Outbox {
             if options.force { t["force"] = .bool(true) }
             if options.skipDismiss { t["skip_dismiss"] = .bool(true) }
             if let d = options.enterDelayMilliseconds { t["enter_delay_ms"] = .integer(Int64(d)) }
+            if let replyTo { t["re"] = .string(replyTo) }
             return t
         }
 
@@ -70,6 +73,7 @@ public struct Outbox {
             options = SendOptions(force: t["force"]?.bool ?? false, skipDismiss: t["skip_dismiss"]?.bool ?? false,
                                   enterDelayMilliseconds: t["enter_delay_ms"]?.integer.map { Int($0) })
             time = t["time"]?.integer.map { Int($0) } ?? 0
+            replyTo = t["re"]?.string
         }
 
         init(id: String, to: String, host: String, sender: String) {
@@ -87,6 +91,7 @@ public struct Outbox {
         r.time = m.time
         r.filePath = m.filePath
         r.options = m.options
+        r.replyTo = m.replyTo
         try write(r)
     }
 

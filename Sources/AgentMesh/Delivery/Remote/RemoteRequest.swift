@@ -25,6 +25,8 @@ public struct RemoteRequest: Equatable, Sendable {
     public var file: FileHeader?
     /// The message id (`MessageID`); receivers before it ignore the key and type no id.
     public var id: String?
+    /// The id a reply answers (`re`).
+    public var replyTo: String?
 
     public struct FileHeader: Equatable, Sendable {
         public var name: String
@@ -49,6 +51,7 @@ public struct RemoteRequest: Equatable, Sendable {
         field("sender", Array(sender.utf8))
         field("time", Array(String(time).utf8))
         if let id { field("id", Array(id.utf8)) }
+        if let replyTo { field("re", Array(replyTo.utf8)) }
         field("body", body)
         if options.force { field("force", Array("1".utf8)) }
         if options.skipDismiss { field("skip-dismiss", Array("1".utf8)) }
@@ -108,6 +111,7 @@ public struct RemoteRequest: Equatable, Sendable {
         }
         var r = RemoteRequest(address: address, sender: sender, time: time, body: body)
         r.id = text("id").flatMap { MessageID.isValid($0) ? $0 : nil }
+        r.replyTo = text("re").flatMap { MessageID.isValid($0) ? $0 : nil }
         r.options = SendOptions(force: text("force") == "1", skipDismiss: text("skip-dismiss") == "1",
                                 enterDelayMilliseconds: text("enter-delay").flatMap { Int($0) })
         if let name = text("file-name") {
