@@ -31,3 +31,37 @@ struct ReplyTests {
         #expect(unknown.code == 2 && unknown.stderr.contains("not typed into a pane of this host"), "\(unknown)")
     }
 }
+
+@Suite("Loop guard", .serialized)
+struct LoopGuardTests {
+    @Test("two agents replying to every message are stopped at 8 within 10 minutes, exit 7; one-way status lines are not")
+    func pingPong() throws {
+        guard Package.require() else { return }
+        let mesh = try Mesh()
+        defer { mesh.close() }
+        let a = try mesh.window(session: "pp", name: "a", "cat")
+        let b = try mesh.window(session: "pp", name: "b", "cat")
+        let c = try mesh.window(session: "pp", name: "c", "cat")
+        try mesh.register("pp")
+        func from(_ pane: String) -> [String: String?] {
+            ["AGENT_NAME": nil, "TMUX_PANE": pane, "TMUX": mesh.socketPath + ",1,0", "AGENT_MESH_ENTER_DELAY": "0"]
+        }
+        var codes: [Int32] = []
+        var last = try mesh.notify(["-q", mesh.address("pp", "b"), "thanks!"], env: from(a))
+        codes.append(last.code)
+        for k in 0..<10 {
+            let id = String(last.stdout.dropLast())
+            let pane = k % 2 == 0 ? b : a
+            last = try mesh.notify(["-q", "--reply", id, "thank you too \(k)"], env: from(pane))
+            codes.append(last.code)
+            if last.code != 0 { break }
+        }
+        #expect(codes.prefix(8).allSatisfy { $0 == 0 } && codes.last == 7, "\(codes)")
+        #expect(last.stderr.contains("loop guard: 8 messages between"), "\(last)")
+        // One way only: 12 status lines from c to a all go.
+        for k in 0..<12 {
+            let r = try mesh.notify([mesh.address("pp", "a"), "status \(k)"], env: from(c))
+            #expect(r.code == 0, "\(k): \(r)")
+        }
+    }
+}

@@ -24,6 +24,8 @@ public enum NotifyExitCode: Int32, Sendable {
     /// or update question, an unknown screen, still starting): refused, nothing typed.
     /// `FORCE_SEND=1` does not override it.
     case notReady = 6
+    /// The loop guard refused it: too many messages between these two in the rate window.
+    case loopGuard = 7
 
     /// The mapping of every delivery status.
     public static func `for`(_ status: DeliveryOutcome.Status) -> NotifyExitCode {

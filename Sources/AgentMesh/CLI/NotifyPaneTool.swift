@@ -112,6 +112,11 @@ public enum NotifyPaneTool {
                                   skipDismiss: Environment.get("SKIP_DISMISS") == "1",
                                   enterDelayMilliseconds: EnterDelayPolicy.override(environment: delayText,
                                                                                     entry: entry.enterDelayMilliseconds))
+        let guardian = LoopGuard(paths: paths)
+        if let warning = guardian.warning { Output.err("\(name): warning: \(warning)\n") }
+        if let why = guardian.refusal(sender: sender, recipient: entry.address) {
+            return fail("\(address): \(why)", .loopGuard)
+        }
         var message = OutgoingMessage(entry: entry, sender: sender, body: body, filePath: o.filePath, options: options)
         message.replyTo = o.replyTo
         if o.queues && MessageQueue(paths: paths).hasQueued(to: entry.address) {

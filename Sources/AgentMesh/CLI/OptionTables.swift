@@ -96,6 +96,7 @@ extension OptionTable {
           0 delivered   1 usage or unreadable file   2 unknown address or window gone
           3 recipient has a draft (refused)   4 tmux/ssh failure   5 typed but not submitted
           6 agent not at its composer (dialog, permission prompt, unknown screen): nothing typed
+          7 loop guard: too many messages between these two agents lately: nothing sent
         """)
 
     public static let registerHook = OptionTable(

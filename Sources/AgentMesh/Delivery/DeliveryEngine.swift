@@ -136,7 +136,7 @@ public struct DeliveryEngine {
                                   timeoutMilliseconds: client.timeoutMilliseconds + delay)
         if let id = r.messageID {
             do {
-                guard try journal.claim(id, sender: r.sender) else { return Self.duplicate(id, journal.record(id) ?? .typing, paneID) }
+                guard try journal.claim(id, sender: r.sender, recipient: r.recipient) else { return Self.duplicate(id, journal.record(id) ?? .typing, paneID) }
             } catch {
                 return DeliveryOutcome(.tmuxFailure, "cannot write the delivery journal: \(error)", paneID: paneID)
             }

@@ -17,6 +17,8 @@ public struct DeliveryRequest: Sendable, Equatable {
     public var messageID: String?
     /// Who sent it (the tag's `from`), kept in the journal for `--reply`.
     public var sender: String?
+    /// The address it is typed for, kept in the journal (the loop guard counts pairs).
+    public var recipient: String?
 
     public init(socket: String?, paneID: String?, windowID: String?, session: String, windowIndex: Int?,
                 text: String, options: SendOptions = SendOptions(), messageID: String? = nil) {

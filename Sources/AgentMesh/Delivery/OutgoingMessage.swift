@@ -97,6 +97,7 @@ public enum LocalDelivery {
         let text = MessageComposer.tag(sender: sender, time: time, id: id, replyTo: replyTo) + line
         var request = DeliveryRequest(entry: entry, text: text, options: options, messageID: id)
         request.sender = sender
+        request.recipient = entry.address
         return SendResult(DeliveryEngine(paths: paths).deliver(request), typedLine: line)
     }
 }

@@ -25,6 +25,25 @@ public struct Journal {
         case done(String)
     }
 
+    /// The pane address message `id` was typed for, when it was typed here.
+    public func recipient(of id: String) -> String? {
+        guard MessageID.isValid(id), let text = try? FileSystem.readText(file(id)) else { return nil }
+        return text.split(separator: "\n").first { $0.hasPrefix("to ") }.map { String($0.dropFirst(3)) }
+    }
+
+    /// Ids created since `milliseconds` (ids carry their creation time: no file is read).
+    public func ids(since milliseconds: Int) -> [String] {
+        FileSystem.list(paths.journal).filter { (MessageID.milliseconds(of: $0) ?? 0) >= milliseconds }
+    }
+
+    /// Removes records older than `seconds` (the resync calls it; retries come within hours).
+    public func prune(olderThan seconds: Int) {
+        let cutoff = (WallClock.now() - seconds) * 1_000
+        for name in FileSystem.list(paths.journal) where (MessageID.milliseconds(of: name) ?? Int.max) < cutoff {
+            FileSystem.remove(file(name))
+        }
+    }
+
     /// Who sent message `id` (the `from` of its tag), when it was typed here.
     public func sender(of id: String) -> String? {
         guard MessageID.isValid(id), let text = try? FileSystem.readText(file(id)),
@@ -46,7 +65,7 @@ public struct Journal {
     }
 
     /// Claims `id` for typing; false when another delivery claimed it first.
-    public func claim(_ id: String, sender: String? = nil) throws(SystemError) -> Bool {
+    public func claim(_ id: String, sender: String? = nil, recipient: String? = nil) throws(SystemError) -> Bool {
         guard MessageID.isValid(id) else { return true }
         try paths.ensureFolder(paths.journal, mode: 0o700)
         let fd = retryingEINTR { open(file(id), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o600) }
@@ -56,7 +75,8 @@ public struct Journal {
         }
         defer { close(fd) }
         let from = sender.map { " from " + TextSanitizer.oneLine($0) } ?? ""
-        try FileSystem.writeAll(fd, Array("typing \(WallClock.iso8601())\(from)\n".utf8), path: file(id))
+        let to = recipient.map { "\nto " + TextSanitizer.oneLine($0) } ?? ""
+        try FileSystem.writeAll(fd, Array("typing \(WallClock.iso8601())\(from)\(to)\n".utf8), path: file(id))
         return true
     }
 

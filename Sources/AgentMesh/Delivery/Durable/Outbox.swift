@@ -135,6 +135,22 @@ public struct Outbox {
         }
     }
 
+    /// Ids of records created since `milliseconds` (from the ids themselves: no file is read).
+    public func ids(since milliseconds: Int) -> [String] {
+        FileSystem.list(paths.outbox).filter { $0.hasSuffix(".toml") }.map { String($0.dropLast(5)) }
+            .filter { (MessageID.milliseconds(of: $0) ?? 0) >= milliseconds }
+    }
+
+    /// Removes finished records older than `seconds` (queued ones stay until they end).
+    public func prune(olderThan seconds: Int) {
+        let cutoff = (WallClock.now() - seconds) * 1_000
+        for name in FileSystem.list(paths.outbox) where name.hasSuffix(".toml") {
+            let id = String(name.dropLast(5))
+            guard let t = MessageID.milliseconds(of: id), t < cutoff, let r = read(id), r.state != "queued" else { continue }
+            FileSystem.remove(file(id))
+        }
+    }
+
     public func read(_ id: String) -> Record? {
         guard MessageID.isValid(id), let bytes = try? FileSystem.read(file(id)),
               let t = try? TOML.parse(bytes: bytes) else { return nil }
