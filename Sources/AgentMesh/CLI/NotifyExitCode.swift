@@ -26,6 +26,8 @@ public enum NotifyExitCode: Int32, Sendable {
     case notReady = 6
     /// The loop guard refused it: too many messages between these two in the rate window.
     case loopGuard = 7
+    /// The recipient's window does not accept this sender (`@agent-allow` / `@agent-deny`).
+    case refusedSender = 8
 
     /// The mapping of every delivery status.
     public static func `for`(_ status: DeliveryOutcome.Status) -> NotifyExitCode {
@@ -34,6 +36,7 @@ public enum NotifyExitCode: Int32, Sendable {
         case .refusedDraft: return .draft
         case .notSubmitted, .unconfirmed, .unknown: return .notSubmitted
         case .notReady: return .notReady
+        case .refusedSender: return .refusedSender
         case .targetGone: return .unknownAddress
         case .tmuxFailure, .remoteUnavailable: return .transport
         }

@@ -97,6 +97,7 @@ extension OptionTable {
           3 recipient has a draft (refused)   4 tmux/ssh failure   5 typed but not submitted
           6 agent not at its composer (dialog, permission prompt, unknown screen): nothing typed
           7 loop guard: too many messages between these two agents lately: nothing sent
+          8 the recipient's window does not accept this sender (@agent-allow, @agent-deny)
         """)
 
     public static let registerHook = OptionTable(
@@ -122,6 +123,11 @@ extension OptionTable {
         options: [
             ToolOption("role", ["--role"], .text("TEXT"), help: "identify: the window's role (@agent-role)",
                        summary: "this window's role"),
+            ToolOption("allow", ["--allow"], .text("PATTERNS"),
+                       help: "identify: who may send here (@agent-allow): sender globs, @host globs, name@host; unset = everyone",
+                       summary: "senders allowed to type here"),
+            ToolOption("deny", ["--deny"], .text("PATTERNS"), help: "identify: who may not send here (@agent-deny); wins over --allow",
+                       summary: "senders refused here"),
             ToolOption("scope", ["--scope"], .text("TEXT"), help: "identify: what it works on (@agent-scope)",
                        summary: "what this window works on"),
             ToolOption("enter-delay", ["--enter-delay"], .text("SECONDS"),

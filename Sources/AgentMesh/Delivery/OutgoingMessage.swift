@@ -46,7 +46,7 @@ public enum LocalDelivery {
     }
 
     /// The local route: saves, renders, types. An inbox failure is a `.tmuxFailure` outcome.
-    public static func deliver(_ m: OutgoingMessage, paths: MeshPaths) -> SendResult {
+    public static func deliver(_ m: OutgoingMessage, paths: MeshPaths, senderHost: String? = nil) -> SendResult {
         let line: String
         do {
             line = try typedLine(m.notice, sender: m.sender, time: m.time, file: m.filePath.map { .path($0) },
@@ -59,7 +59,7 @@ public enum LocalDelivery {
             }
         }
         return type(line, to: m.entry, sender: m.sender, time: m.time, options: m.options, paths: paths, id: m.id,
-                    replyTo: m.replyTo)
+                    replyTo: m.replyTo, senderHost: senderHost ?? m.entry.host)
     }
 
     /// Saves the inboxed body and the file in this host's inbox; returns the sanitised line
@@ -93,11 +93,13 @@ public enum LocalDelivery {
 
     /// Tag + `line` through the engine.
     public static func type(_ line: String, to entry: AgentEntry, sender: String, time: Int, options: SendOptions,
-                            paths: MeshPaths, id: String? = nil, replyTo: String? = nil) -> SendResult {
+                            paths: MeshPaths, id: String? = nil, replyTo: String? = nil,
+                            senderHost: String? = nil) -> SendResult {
         let text = MessageComposer.tag(sender: sender, time: time, id: id, replyTo: replyTo) + line
         var request = DeliveryRequest(entry: entry, text: text, options: options, messageID: id)
         request.sender = sender
         request.recipient = entry.address
+        request.senderHost = senderHost
         return SendResult(DeliveryEngine(paths: paths).deliver(request), typedLine: line)
     }
 }

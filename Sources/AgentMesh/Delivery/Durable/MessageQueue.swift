@@ -34,7 +34,7 @@ public struct MessageQueue {
     public static func isRetryable(_ status: DeliveryOutcome.Status) -> Bool {
         switch status {
         case .refusedDraft, .notReady, .tmuxFailure, .remoteUnavailable, .targetGone: return true
-        case .delivered, .queued, .notSubmitted, .unconfirmed, .unknown: return false
+        case .delivered, .queued, .notSubmitted, .unconfirmed, .unknown, .refusedSender: return false
         }
     }
 

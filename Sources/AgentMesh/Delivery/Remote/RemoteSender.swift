@@ -37,6 +37,7 @@ public enum RemoteSender {
             var request = RemoteRequest(address: m.entry.address, sender: m.sender, time: m.time, body: m.body)
             request.id = m.id
             request.replyTo = m.replyTo
+            request.senderHost = HostIdentity.selfAlias(paths)
             request.options = m.options
             var extraMilliseconds = 0
             if let path = m.filePath {
