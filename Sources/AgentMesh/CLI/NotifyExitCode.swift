@@ -48,6 +48,7 @@ public enum NotifyExitCode: Int32, Sendable {
         case .malformedRequest: return .usage
         case .unknownAddress: return .unknownAddress
         case .inboxFailure: return .transport
+        case .spoofedSender: return .refusedSender
         }
     }
 }

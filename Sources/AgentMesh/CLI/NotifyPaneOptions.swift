@@ -22,6 +22,8 @@ public struct NotifyPaneOptions: Equatable, Sendable {
         case cancel(id: String)
         /// Hidden: the queue runner (`--run-queue`, alone), started detached by senders and hooks.
         case runQueue
+        /// Hidden: a restricted mesh key's forced command (`--serve --peer <alias>`).
+        case serve(peer: String)
         case list(long: Bool, json: Bool)
         case completion(shell: String)
         /// Hidden: the receive side of a remote send (`--deliver-stdin`, alone).
@@ -62,6 +64,9 @@ public struct NotifyPaneOptions: Equatable, Sendable {
             return o
         }
         if arguments == ["--run-queue"] { o.mode = .runQueue; return o }
+        if arguments.count == 3, arguments[0] == "--serve", arguments[1] == "--peer", !arguments[2].isEmpty {
+            o.mode = .serve(peer: arguments[2]); return o
+        }
         o.queues = Environment.get("AGENT_MESH_QUEUE") == "1"
         var given: Set<String> = []
         var completionShell = ""

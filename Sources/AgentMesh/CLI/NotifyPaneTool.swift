@@ -55,6 +55,8 @@ public enum NotifyPaneTool {
             }
             Output.out("cancelled \(id)\n")
             return 0
+        case .serve(let peer):
+            return ServeTool.main(peer: peer, paths: paths)
         case .runQueue:
             let selfAlias = HostIdentity.selfAlias(paths)
             MessageQueue(paths: paths).run(selfAlias: selfAlias) { m in
@@ -200,8 +202,8 @@ public enum NotifyPaneTool {
 
     /// The hidden receive side of a remote send (`--deliver-stdin`, run over ssh by the
     /// sending host): the request on stdin, the `RemoteReply` on stdout, the exit code as here.
-    static func receive(paths: MeshPaths) -> Int32 {
-        switch RemoteReceiver.receive(paths: paths, read: RemoteRequest.reader(fd: 0)) {
+    static func receive(paths: MeshPaths, verifiedPeer: String? = nil) -> Int32 {
+        switch RemoteReceiver.receive(paths: paths, read: RemoteRequest.reader(fd: 0), verifiedPeer: verifiedPeer) {
         case .refused(let why, let message):
             return fail(message, NotifyExitCode.for(why))
         case .carriedOut(let result):

@@ -162,6 +162,11 @@ extension OptionTable {
             ToolOption("coalesce", ["--coalesce"], help: "debounced background sync", requires: "sync", hidden: true),
             // The peer side of an exchange, run over ssh by the syncing host.
             ToolOption("exchange", ["--exchange"], .text("SENDER"), help: "answer a peer's exchange", hidden: true),
+            ToolOption("authorize-peer", ["--authorize-peer"], .text("ALIAS=PUBKEY-FILE"),
+                       help: "let ALIAS's ssh key (its .pub file) only sync and deliver here: a restricted authorized_keys line",
+                       summary: "install a restricted mesh key", terminal: true),
+            ToolOption("revoke-peer", ["--revoke-peer"], .text("ALIAS"), help: "remove ALIAS's restricted key line",
+                       summary: "remove a restricted mesh key", terminal: true),
         ],
         footer: """
         SETTINGS: ~/.agents/config.toml [sync] connect_timeout (\(defaults.connectTimeoutSeconds) s), \
