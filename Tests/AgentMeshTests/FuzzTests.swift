@@ -32,9 +32,11 @@ struct FuzzTests {
         for _ in 0..<500 {
             var r = RemoteRequest(address: rng.text(40), sender: rng.text(40), time: Int(bitPattern: UInt(rng.next())),
                                   body: rng.bytes(300))
-            r.force = rng.below(2) == 0
-            r.skipDismiss = rng.below(2) == 0
-            r.enterDelayMilliseconds = rng.below(2) == 0 ? nil : Int(bitPattern: UInt(rng.next()))
+            r.options = SendOptions(force: rng.below(2) == 0, skipDismiss: rng.below(2) == 0,
+                                    enterDelayMilliseconds: rng.below(2) == 0 ? nil : Int(bitPattern: UInt(rng.next())))
+            r.id = rng.below(2) == 0 ? nil : MessageID.make(milliseconds: rng.below(1 << 45))
+            r.replyTo = rng.below(2) == 0 ? nil : MessageID.make(milliseconds: rng.below(1 << 45))
+            r.senderHost = rng.below(2) == 0 ? nil : rng.text(20)
             if rng.below(2) == 0 {
                 r.file = .init(name: rng.text(30), size: rng.below(1 << 20), sha256: String(repeating: "ab", count: 32))
             }
@@ -91,13 +93,13 @@ struct FuzzTests {
                 PaneRecord(sessionName: rng.text(12), windowIndex: i, windowName: rng.text(20), windowID: "@\(i)",
                            paneID: "%\(i)", isActivePane: rng.below(2) == 0, currentCommand: rng.text(8),
                            currentPath: "/" + rng.text(15), role: rng.text(6), scope: rng.text(6),
-                           enterDelay: rng.text(4), socketPath: "/tmp/" + rng.text(10))
+                           enterDelay: rng.text(4), socketPath: "/tmp/" + rng.text(10), paneIndex: rng.below(4))
             }
             for vis in [false, true] {
                 let output = records.map { r in
                     let values = [r.sessionName, String(r.windowIndex), r.windowName, r.windowID, r.paneID,
                                   r.isActivePane ? "1" : "0", r.currentCommand, r.currentPath, r.role, r.scope,
-                                  r.enterDelay, r.socketPath]
+                                  r.enterDelay, r.socketPath, String(r.paneIndex)]
                     return "AMfuzzcorpus01R" + zip(values, PaneListing.fields).map { v, f in
                         f.isText ? TmuxPrinting.text(v, vis: vis) : v
                     }.joined(separator: "AMfuzzcorpus01F") + "\n"

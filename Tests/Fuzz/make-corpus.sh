@@ -11,12 +11,12 @@ text() { printf '#{s/[\\\\]/\\\\\\\\/:%s}' "$1"; }
 fields="$(text session_name)${nonce}F#{window_index}${nonce}F$(text window_name)${nonce}F#{window_id}"
 fields+="${nonce}F#{pane_id}${nonce}F#{pane_active}${nonce}F$(text pane_current_command)${nonce}F"
 fields+="$(text pane_current_path)${nonce}F$(text @agent-role)${nonce}F$(text @agent-scope)${nonce}F"
-fields+="$(text @agent-enter-delay)${nonce}F$(text socket_path)"
+fields+="$(text @agent-enter-delay)${nonce}F$(text socket_path)${nonce}F#{pane_index}"
 listing="${nonce}R${fields}"
 probe="AMPROBE"
 for f in pane_id window_id window_index pane_in_mode cursor_x cursor_y pane_dead pane_width \
          pane_height history_size version pane_pid; do probe+=$'\t'"#{$f}"; done
-probe+=$'\t'"$(text pane_current_command)"
+probe+=$'\t'"$(text @agent-allow)"$'\t'"$(text @agent-deny)"$'\t'"$(text pane_current_command)"
 
 for v in 3.3a 3.4; do
     tmux="$shared/tmux/$v/tmux"
@@ -29,6 +29,8 @@ for v in 3.3a 3.4; do
     t new-window -d -n $'emoji \xf0\x9f\x9a\x80 caf\xc3\xa9' 'exec cat'
     t set-option -w -t main:1 @agent-role $'reviewer\\n'
     t set-option -w -t main:1 @agent-scope 'src/**'
+    t set-option -w -t main:1 @agent-allow 'hub-* cron@*'
+    t set-option -w -t main:1 @agent-deny $'@worker-1\\\t'
     sleep 0.3
     mkdir -p "$here/corpus/pane-listing" "$here/corpus/probe"
     t list-panes -a -F "$listing" > "$here/corpus/pane-listing/tmux-$v.txt"
