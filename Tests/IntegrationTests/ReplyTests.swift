@@ -65,3 +65,41 @@ struct LoopGuardTests {
         }
     }
 }
+
+@Suite("Ask and wait", .serialized)
+struct AskTests {
+    func team() throws -> (Mesh, asker: String, responder: String) {
+        let mesh = try Mesh()
+        let asker = try mesh.window(session: "ask", name: "asker", "cat")
+        let responder = try mesh.window(session: "ask", name: "answers",
+            "env HOME=\(mesh.home) AGENT_MESH_ENTER_DELAY=0 python3 \(Package.fixture("responder.py")) \(Package.binary("notify-pane"))")
+        try mesh.waitFor(responder, "responder ready")
+        try mesh.register("ask")
+        return (mesh, asker, responder)
+    }
+
+    @Test("an agent asks another: the reply's text on stdout, exit 0, and it is not typed into the asker's pane")
+    func askFromPane() throws {
+        guard Package.require() else { return }
+        let (mesh, asker, _) = try team()
+        defer { mesh.close() }
+        let r = try mesh.notify(["--ask", "--timeout", "20s", mesh.address("ask", "answers"), "what is 6 x 7?"],
+                                env: ["AGENT_NAME": nil, "TMUX_PANE": asker, "TMUX": mesh.socketPath + ",1,0", "AGENT_MESH_ENTER_DELAY": "0"])
+        #expect(r.code == 0 && r.stdout == "answer: what is 6 x 7?\n", "\(r)")
+        MonotonicClock.sleep(milliseconds: 300)
+        #expect(!(try mesh.capture(asker)).contains("answer:"))
+    }
+
+    @Test("a script outside tmux asks: the answer comes back to it; no answer in time is exit 9")
+    func askFromScript() throws {
+        guard Package.require() else { return }
+        let (mesh, _, _) = try team()
+        defer { mesh.close() }
+        let r = try mesh.notify(["--ask", "--timeout", "20s", mesh.address("ask", "answers"), "ping"],
+                                env: ["AGENT_NAME": nil, "AGENT_MESH_ENTER_DELAY": "0"])
+        #expect(r.code == 0 && r.stdout == "answer: ping\n", "\(r)")
+        let silent = try mesh.notify(["--ask", "--timeout", "1s", mesh.address("ask", "answers"), "[no-reply] fyi"],
+                                     env: ["AGENT_NAME": nil, "AGENT_MESH_ENTER_DELAY": "0"])
+        #expect(silent.code == 9 && silent.stderr.contains("no reply to"), "\(silent)")
+    }
+}

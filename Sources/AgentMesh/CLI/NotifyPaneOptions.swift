@@ -49,6 +49,9 @@ public struct NotifyPaneOptions: Equatable, Sendable {
     public var printsJSON = false
     /// `--reply <id>`: the address is that message's sender, and the tag says `[re:<id>]`.
     public var replyTo: String?
+    /// `--ask`: wait for the reply on stdout, up to `askTimeoutSeconds`.
+    public var asks = false
+    public var askTimeoutSeconds = 600
     public var isBroadcast: Bool { sendsToAll || role != nil || (address.map(Broadcast.isPattern) ?? false) }
 
     public init() {}
@@ -181,6 +184,12 @@ public struct NotifyPaneOptions: Equatable, Sendable {
             if option.id == "wait" { waitSeconds = seconds; queues = true } else { ttlSeconds = seconds }
         case "queue": queues = true
         case "all": sendsToAll = true
+        case "ask": asks = true
+        case "timeout":
+            guard let seconds = Self.duration(value), seconds > 0 else {
+                throw UsageError("--timeout takes a duration such as 30s, 10m or 1h, not '\(value)'")
+            }
+            askTimeoutSeconds = seconds
         case "reply":
             guard MessageID.isValid(value) else { throw UsageError("--reply takes a message id, not '\(value)'") }
             replyTo = value

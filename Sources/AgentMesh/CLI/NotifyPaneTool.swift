@@ -84,6 +84,16 @@ public enum NotifyPaneTool {
                 return fail("message \(id) was not typed into a pane of this host: no sender to reply to", .unknownAddress)
             }
             address = sender
+            // A script on this host asked it (no agent address): hand the answer over directly.
+            let waiters = Waiters(paths: paths)
+            if waiters.isWaiting(id), RegistryStore(paths: paths).loadView(selfAlias: selfAlias).entries.allSatisfy({ $0.address != sender }) {
+                guard case .success(let (body, _)) = readBody(o) else { return NotifyExitCode.usage.rawValue }
+                do { try waiters.deliver(id, text: TextSanitizer.oneLine(String(decoding: body, as: UTF8.self))) } catch {
+                    return fail("cannot hand the reply to the waiting asker: \(error)", .transport)
+                }
+                if !o.isQuiet { Output.out("→ \(sender) (waiting on this host): reply to \(id) handed over\n") }
+                return 0
+            }
         }
         if o.isBroadcast { return Broadcast.run(o, paths: paths, selfAlias: selfAlias) }
         // Fast path: this host's own slice is authoritative for its agents (and is all a
@@ -126,8 +136,12 @@ public enum NotifyPaneTool {
             do { try Outbox(paths: paths).begin(message) } catch { return fail("cannot write the outbox: \(error)", .transport) }
             return queue(message, after: DeliveryOutcome(.notReady, "waiting behind earlier queued messages"), options: o, paths: paths)
         }
+        if o.asks {
+            do { try Waiters(paths: paths).begin(message.id) } catch { return fail("cannot wait for a reply: \(error)", .transport) }
+        }
         let result = SendPipeline.send(message, paths: paths, selfAlias: selfAlias)
         let outcome = result.outcome
+        if o.asks { return awaitReply(message, outcome: outcome, timeout: o.askTimeoutSeconds, paths: paths) }
         if o.queues && MessageQueue.isRetryable(outcome.status) {
             return queue(message, after: outcome, options: o, paths: paths)
         }
@@ -143,6 +157,26 @@ public enum NotifyPaneTool {
         }
         Trace.log("done")
         return 0
+    }
+
+    /// `--ask`: after the question was delivered, the reply's text on stdout (exit 0), or exit 9.
+    static func awaitReply(_ m: OutgoingMessage, outcome: DeliveryOutcome, timeout: Int, paths: MeshPaths) -> Int32 {
+        let waiters = Waiters(paths: paths)
+        guard outcome.isDelivered else {
+            waiters.end(m.id)
+            return fail("\(m.entry.address): \(outcome.detail)", NotifyExitCode.for(outcome.status))
+        }
+        let deadline = MonotonicClock.milliseconds() + timeout * 1_000
+        while MonotonicClock.milliseconds() < deadline {
+            if let text = waiters.reply(m.id) {
+                waiters.end(m.id)
+                Output.out(text + "\n")
+                return 0
+            }
+            MonotonicClock.sleep(milliseconds: 50)
+        }
+        // The waiting file stays: a late reply finds the asker gone and lands in the inbox too.
+        return fail("\(m.entry.address): no reply to \(m.id) within \(timeout) s (a late one lands in ~/.agent-inbox)", .noReply)
     }
 
     /// The body (words joined by spaces like "$*", or stdin), checked with the file and the

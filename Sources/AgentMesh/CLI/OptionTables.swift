@@ -13,6 +13,7 @@ extension OptionTable {
             "notify-pane --status [<id>] [--json] | --outbox [--json] | --cancel <id>",
             "notify-pane [--json] [--max N] ('<glob>' | --all | --role <glob>) <message…>   (broadcast)",
             "notify-pane --reply <id> <message…>",
+            "notify-pane --ask [--timeout 10m] <address> <question…>",
         ],
         about: """
         Types "[from <sender> @ <time>] <message>" into the agent's tmux pane and presses Enter,
@@ -31,6 +32,10 @@ extension OptionTable {
                 """, summary: "send a file to the agent's inbox"),
             ToolOption("reply", ["--reply"], .text("<id>"), help: "answer message <id> (received on this host): to its sender, tagged [re:<id>] (no address)",
                        summary: "reply to a message"),
+            ToolOption("ask", ["--ask"], help: "deliver, then wait for the reply (--reply <id>) and print its text on stdout",
+                       summary: "ask and wait for the answer"),
+            ToolOption("timeout", ["--timeout"], .text("<duration>"), help: "with --ask: how long to wait (default 10m); then exit 9",
+                       summary: "how long --ask waits"),
             ToolOption("all", ["--all"], help: "broadcast: every live agent of the mesh but the sender (no address)",
                        summary: "send to every agent"),
             ToolOption("role", ["--role"], .text("<glob>"), help: "broadcast: every live agent whose role (@agent-role) matches",
@@ -98,6 +103,7 @@ extension OptionTable {
           6 agent not at its composer (dialog, permission prompt, unknown screen): nothing typed
           7 loop guard: too many messages between these two agents lately: nothing sent
           8 the recipient's window does not accept this sender (@agent-allow, @agent-deny)
+          9 --ask: delivered, but no reply within --timeout
         """)
 
     public static let registerHook = OptionTable(

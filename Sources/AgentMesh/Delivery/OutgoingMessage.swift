@@ -95,6 +95,18 @@ public enum LocalDelivery {
     public static func type(_ line: String, to entry: AgentEntry, sender: String, time: Int, options: SendOptions,
                             paths: MeshPaths, id: String? = nil, replyTo: String? = nil,
                             senderHost: String? = nil) -> SendResult {
+        // A reply someone waits for on stdout (`--ask`) is handed to it, not typed.
+        let waiters = Waiters(paths: paths)
+        if let re = replyTo, waiters.isWaiting(re) {
+            do { try waiters.deliver(re, text: line) } catch {
+                return SendResult(DeliveryOutcome(.tmuxFailure, "cannot hand the reply to the waiting asker: \(error)"))
+            }
+            return SendResult(DeliveryOutcome(.delivered, "handed to the asker waiting for it"), typedLine: line)
+        }
+        if let re = replyTo, waiters.wasAbandoned(re) {
+            // The asker gave up: keep the answer in the inbox as well as typing it.
+            _ = try? Inbox(paths: paths).saveReply(sender: sender, id: re, text: line)
+        }
         let text = MessageComposer.tag(sender: sender, time: time, id: id, replyTo: replyTo) + line
         var request = DeliveryRequest(entry: entry, text: text, options: options, messageID: id)
         request.sender = sender
