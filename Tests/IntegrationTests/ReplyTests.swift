@@ -27,6 +27,12 @@ struct ReplyTests {
         let got = String(decoding: mesh.waitForFile(outA), as: UTF8.self)
         #expect(got.contains("[re:\(id)] looks good\r") && got.hasPrefix("[from testhost-team-b @ "), "\(got)")
         #expect(maskTime(got) == "[from testhost-team-b @ TIME] looks good\r")
+        // The history: both messages, the thread of the question holds the answer.
+        let log = try mesh.notify(["--log"])
+        #expect(log.code == 0 && log.stdout.split(separator: "\n").count == 2 && log.stdout.contains("review my diff?"), "\(log)")
+        let thread = try mesh.notify(["--log", "--thread", id, "--json"]).stdout
+        #expect(thread.contains("\"re\": \"\(id)\"") && thread.contains("\"body\": \"looks good\""), "\(thread)")
+        #expect(try mesh.notify(["--log", "--with", "nobody"]).stdout == "")
         let unknown = try mesh.notify(["--reply", MessageID.make(), "to nobody"], env: inPane(b))
         #expect(unknown.code == 2 && unknown.stderr.contains("not typed into a pane of this host"), "\(unknown)")
     }

@@ -49,6 +49,9 @@ public enum NotifyPaneTool {
             return OutboxReport.status(Outbox(paths: paths), id: id, json: json, tool: name)
         case .outbox(let json):
             return OutboxReport.outbox(Outbox(paths: paths), json: json, tool: name)
+        case .log(let with, let thread, let limit, let json):
+            Output.out(MessageLog.render(paths: paths, with: with, thread: thread, limit: limit, json: json))
+            return 0
         case .cancel(let id):
             guard MessageQueue(paths: paths).cancel(id) else {
                 return fail("message \(id) is not queued (see notify-pane --status \(id))", .unknownAddress)
