@@ -16,6 +16,6 @@ for line in sys.stdin:
     m = re.search(r"\[id:([0-9a-z]{16})\]", line)
     if not m or silent or "[no-reply]" in line:
         continue
-    text = re.sub(r"^\[from [^\]]*\] (\[[a-z]+:[0-9a-z]{16}\] )*", "", line.strip())
+    text = re.sub(r"^\[from [^\]]*\] (\[(id|re):[0-9a-z]{16}\] |\[hop:[0-9]+\] )*", "", line.strip())
     r = subprocess.run([binary, "-q", "--reply", m.group(1), "answer: " + text], timeout=30)
     print(f"replied {m.group(1)} {r.returncode}", flush=True)

@@ -18,7 +18,7 @@ enum MessageLog {
         var body: String {
             var rest = Substring(line)
             if rest.hasPrefix("[from "), let end = rest.firstIndex(of: "]") { rest = rest[rest.index(after: end)...].drop { $0 == " " } }
-            while rest.hasPrefix("[id:") || rest.hasPrefix("[re:"), let end = rest.firstIndex(of: "]") {
+            while rest.hasPrefix("[id:") || rest.hasPrefix("[re:") || rest.hasPrefix("[hop:"), let end = rest.firstIndex(of: "]") {
                 rest = rest[rest.index(after: end)...].drop { $0 == " " }
             }
             return String(rest)

@@ -134,6 +134,11 @@ public enum NotifyPaneTool {
         }
         var message = OutgoingMessage(entry: entry, sender: sender, body: body, filePath: o.filePath, options: options)
         message.replyTo = o.replyTo
+        if let re = o.replyTo {
+            // A reply is one hop deeper than the message it answers (as typed here).
+            message.hop = MessageComposer.hop(of: Journal(paths: paths).entry(re)?.line ?? "") + 1
+            if let why = guardian.hopRefusal(message.hop) { return fail("\(address): \(why)", .loopGuard) }
+        }
         if o.queues && MessageQueue(paths: paths).hasQueued(to: entry.address) {
             // Order: behind the messages already waiting for this recipient, not around them.
             do { try Outbox(paths: paths).begin(message) } catch { return fail("cannot write the outbox: \(error)", .transport) }

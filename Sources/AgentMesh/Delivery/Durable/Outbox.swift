@@ -40,6 +40,7 @@ public struct Outbox {
         public var replyTo: String?
         /// What was typed after the tag (`--log`), once the send ended.
         public var line: String = ""
+        public var hop = 0
 
         /// The state as a reader should take it: `delivering` of a process that is gone is `unknown`.
         public var effectiveState: String {
@@ -60,6 +61,7 @@ public struct Outbox {
             if let d = options.enterDelayMilliseconds { t["enter_delay_ms"] = .integer(Int64(d)) }
             if let replyTo { t["re"] = .string(replyTo) }
             if !line.isEmpty { t["line"] = .string(line) }
+            if hop > 0 { t["hop"] = .integer(Int64(hop)) }
             return t
         }
 
@@ -78,6 +80,7 @@ public struct Outbox {
             time = t["time"]?.integer.map { Int($0) } ?? 0
             replyTo = t["re"]?.string
             line = t["line"]?.string ?? ""
+            hop = t["hop"]?.integer.map { Int($0) } ?? 0
         }
 
         init(id: String, to: String, host: String, sender: String) {
@@ -96,6 +99,7 @@ public struct Outbox {
         r.filePath = m.filePath
         r.options = m.options
         r.replyTo = m.replyTo
+        r.hop = m.hop
         r.line = TextSanitizer.oneLine(String(String(decoding: m.body, as: UTF8.self).prefix(200)))
         try write(r)
     }
