@@ -174,14 +174,16 @@ public enum NotifyPaneTool {
             waiters.end(m.id)
             return fail("\(m.entry.address): \(outcome.detail)", NotifyExitCode.for(outcome.status))
         }
-        let deadline = MonotonicClock.milliseconds() + timeout * 1_000
+        let start = MonotonicClock.milliseconds(), deadline = start + timeout * 1_000
         while MonotonicClock.milliseconds() < deadline {
             if let text = waiters.reply(m.id) {
                 waiters.end(m.id)
                 Output.out(text + "\n")
                 return 0
             }
-            MonotonicClock.sleep(milliseconds: 50)
+            // An answer that comes at once is seen within ~2 ms; a slow one costs no busy loop.
+            let waited = MonotonicClock.milliseconds() - start
+            MonotonicClock.sleep(milliseconds: waited < 1_000 ? 2 : waited < 10_000 ? 20 : 100)
         }
         // The waiting file stays: a late reply finds the asker gone and lands in the inbox too.
         return fail("\(m.entry.address): no reply to \(m.id) within \(timeout) s (a late one lands in ~/.agent-inbox)", .noReply)
