@@ -62,6 +62,7 @@ public enum RemoteReceiver {
         }
         let result = LocalDelivery.type(line, to: entry, sender: request.sender, time: request.time,
                                         options: request.options, paths: paths, id: request.id, replyTo: request.replyTo,
+                                        hop: request.hop,
                                         senderHost: request.senderHost ?? "unknown-host")
         AuditLog.record(paths: paths, from: request.sender, to: request.address, status: result.outcome.status.rawValue,
                         bytes: request.body.count + (request.file?.size ?? 0),
