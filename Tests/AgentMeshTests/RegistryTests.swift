@@ -107,8 +107,10 @@ struct TmuxCommandTests {
         let listing = PaneListing(nonce: "N")
         let command = listing.command(Tmux(binary: "tmux", socketPath: "/tmp/s"))
         #expect(command.argv == ["tmux", "-u", "-S", "/tmp/s", "list-panes", "-a", "-F", listing.format])
-        #expect(listing.format.hasPrefix(#"NR#{s/[\\]/\\\\/:session_name}NF#{window_index}NF"#))
-        #expect(!listing.format.unicodeScalars.contains { $0.value < 0x20 })
+        #expect(listing.format.hasPrefix("NR" + TmuxFormat.text("session_name") + "NF#{window_index}NF"))
+        // The markers are printable (vis(3) leaves them alone); control bytes appear only
+        // inside the substitution patterns, which tmux never prints.
+        #expect(!listing.recordMarker.unicodeScalars.contains { $0.value < 0x20 } && !listing.fieldMarker.unicodeScalars.contains { $0.value < 0x20 })
     }
 
     @Test("pane listing parses names holding newlines, separators and quotes")

@@ -8,7 +8,7 @@ import Testing
 struct TmuxFormatTests {
     @Test("text fields ask tmux to double backslashes; plain ones do not")
     func formats() {
-        #expect(TmuxFormat.text("window_name") == #"#{s/[\\]/\\\\/:window_name}"#)
+        #expect(TmuxFormat.text("window_name") == "#{s/[\\\\]/\\\\\\\\/;s/\t/\\\\t/;s/\n/\\\\n/:window_name}")
         #expect(TmuxFormat.plain("pane_id") == "#{pane_id}")
     }
 

@@ -10,16 +10,18 @@
 /// - Markers and separators are printable ASCII only (never a control byte), so they reach
 ///   us unchanged on every version.
 /// - Every free-text value (names, paths, commands, user options) is asked for as
-///   `#{s/[\\]/\\\\:name}`: tmux doubles each backslash before printing. A single backslash
-///   in the output is then always vis(3)'s escape, and `decode` undoes both layers exactly,
-///   whichever version printed it.
+///   `#{s/[\\]/\\\\/;s/<TAB>/\\t/;s/<LF>/\\n/:name}`: tmux doubles each backslash and writes a tab
+///   or a newline as `\t` / `\n` before printing (chained substitutions work from 3.2a on).
+///   A single backslash in the output is then always an escape, a value never holds the
+///   tab or newline that separate fields and lines, and `decode` undoes it exactly, whichever
+///   version printed it.
 /// - Numbers and ids (`#{pane_id}`, `#{window_index}`) are asked for plainly.
 public enum TmuxFormat {
     /// `#{name}` for ids and numbers, which never hold a backslash or a control byte.
     public static func plain(_ name: String) -> String { "#{\(name)}" }
 
     /// `#{name}` with every backslash doubled by tmux (see the type's policy).
-    public static func text(_ name: String) -> String { "#{s/[\\\\]/\\\\\\\\/:\(name)}" }
+    public static func text(_ name: String) -> String { "#{s/[\\\\]/\\\\\\\\/;s/\t/\\\\t/;s/\n/\\\\n/:\(name)}" }
 
     /// Undoes `text`'s backslash doubling and tmux 3.4/3.5a's vis(3) escapes: `\\` → `\`,
     /// `\n \r \t \b \a \v \f \s \0` → their bytes, `\ooo` (three octal digits) → that byte.
