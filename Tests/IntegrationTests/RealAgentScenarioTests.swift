@@ -16,14 +16,14 @@ struct RealAgentScenarioTests {
         let lab = try RealAgentLab(agent)
         defer { lab.close() }
         guard try lab.startIdle() else { return }
-        let bodies = (1...20).map { "row message \($0) of 20 ✓ $x" }
+        let bodies = (1...20).map { "row message \($0) of 20 ✓ sent in a row" }
         for body in bodies {
             let r = try lab.send(body)
             #expect(r.code == 0, "\(body): \(lab.evidence(r))")
         }
-        _ = eventually(60) { lab.blocksCarrying("of 20 ✓ $x").count >= 20 }
+        _ = eventually(60) { lab.blocksCarrying("of 20 ✓ sent in a row").count >= 20 }
         MonotonicClock.sleep(milliseconds: 2_000)
-        let got = lab.blocksCarrying("of 20 ✓ $x").map(maskTime)
+        let got = lab.blocksCarrying("of 20 ✓ sent in a row").map(maskTime)
         #expect(got == bodies.map(tagged), "\(lab.evidence())")
     }
 
@@ -112,9 +112,10 @@ struct RealAgentScenarioTests {
     /// Bodies an agent's composer treats specially when typed at its start (issue 13 item 4):
     /// file pickers, slash commands, shell and memory modes. Behind the tag they are text.
     static let commandLike = ["please read @file.txt and /tmp/agent-mesh/path then reply", "@file.txt", "/help",
-                              "!rm -rf x", "# remember: not a memory line", "/model gpt-0"]
+                              "!rm -rf x", "# remember: not a memory line", "/model gpt-0",
+                              "it costs $x"]
 
-    @Test("Autocomplete- and command-prone bodies (@file, /path, /help, !rm -rf x, #): received as text, nothing run",
+    @Test("Autocomplete- and command-prone bodies (@file, /path, /help, !rm -rf x, #, $x): received as text, nothing run",
           .timeLimit(.minutes(3)), arguments: RealAgent.allCases)
     func commandLikeBodies(_ agent: RealAgent) throws {
         guard agent.require("commandLikeBodies(\(agent))") else { return }
@@ -130,12 +131,19 @@ struct RealAgentScenarioTests {
             #expect(r.code == 0, "\(body): \(lab.evidence(r))")
             let blocks = lab.received("] " + body, timeout: 15_000).filter { maskTime($0).hasPrefix("[from tester @ TIME] ") }
             #expect(blocks.map(maskTime) == [tagged(body)], "\(body): \(lab.evidence(r))")
-            _ = eventually(10) { agent.composerIsIdle(lab.screen) }
+            if !eventually(10, { agent.composerIsIdle(lab.screen) }) {
+                // Left behind in the composer: clear it as its user would, so the next body is judged alone.
+                Issue.record("\(body): composer not idle after the send: \(lab.evidence(r))")
+                try lab.mesh.tmux(["send-keys", "-t", lab.pane, "Escape"])
+                MonotonicClock.sleep(milliseconds: 300)
+                try lab.mesh.tmux(["send-keys", "-t", lab.pane, "C-u"])
+                _ = eventually(5) { agent.composerIsIdle(lab.screen) }
+            }
         }
         #expect(FileManager.default.fileExists(atPath: lab.work + "/x"), "!rm -rf x ran: \(lab.evidence())")
         #expect(agent.composerIsIdle(lab.screen), "\(lab.evidence())")
         #expect(lab.settings() == settings, "settings changed")
-        #expect(lab.model.turns().count == Self.commandLike.count, "\(lab.evidence())")
+        #expect(lab.model.turns().count <= Self.commandLike.count, "\(lab.evidence())")
     }
 
     @Test("Sent 1 s after the agent started: exit 0 only with the model's receipt, never more than once",
@@ -172,6 +180,20 @@ struct RealAgentScenarioTests {
         if r.code == 0 { #expect(blocks.map(maskTime) == [tagged(body)], "exit 0 without receipt: \(lab.evidence(r))") }
         #expect(blocks.count <= 1, "\(lab.evidence(r))")
         #expect([0, 5, 6].contains(r.code), "\(lab.evidence(r))")
+    }
+
+    @Test("A 300-character one-line body (typed, wraps on screen): exit 0, received once, byte-exact",
+          .timeLimit(.minutes(2)), arguments: RealAgent.allCases)
+    func wrappedBody(_ agent: RealAgent) throws {
+        guard agent.require("wrappedBody(\(agent))") else { return }
+        let lab = try RealAgentLab(agent)
+        defer { lab.close() }
+        guard try lab.startIdle() else { return }
+        let body = (1...15).map { "part \($0) of a wrapped line;" }.joined(separator: " ")
+        let r = try lab.send(body)
+        #expect(r.code == 0, "\(lab.evidence(r))")
+        let blocks = lab.received(body, timeout: 20_000)
+        #expect(blocks.map(maskTime) == [tagged(body)], "\(lab.evidence(r))")
     }
 
     @Test("Multi-line and long bodies: the inbox pointer arrives once, the file holds the body byte-exact",
