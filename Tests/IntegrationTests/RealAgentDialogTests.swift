@@ -7,8 +7,9 @@ import Testing
 /// settings), Codex's /model picker and its reasoning-level list (an Enter there saves a
 /// choice). Each must be left with Escape, then the message delivered: exit 0, received
 /// exactly once and byte-exact, the agent's settings unchanged, the composer back.
-@Suite("notify-pane through the real agents' dialogs", .serialized)
-struct RealAgentDialogTests {
+/// (Part of RealAgentScenarioTests, so it runs serialized with the other scenarios: two real
+/// agents starting at once on two cores make every timing worse.)
+extension RealAgentScenarioTests {
     struct Dialog: CustomStringConvertible, Sendable {
         var agent: RealAgent
         var command: String
@@ -30,7 +31,7 @@ struct RealAgentDialogTests {
     ]
 
     @Test("A dialog open: left with Escape, then delivered once, byte-exact, settings unchanged", .timeLimit(.minutes(2)),
-          arguments: dialogs)
+          arguments: Self.dialogs)
     func throughDialog(_ d: Dialog) throws {
         guard d.agent.require("throughDialog(\(d))") else { return }
         let lab = try RealAgentLab(d.agent)
