@@ -113,7 +113,8 @@ def prepare(agent, root, port, mode="bypass", approval="never", trust=True, key_
         seed_codex(codex_home, work, port, approval, trust, update_check)
         env.update(CODEX_HOME=codex_home, OPENAI_API_KEY="sk-agentmeshlab")
         args = [binary(agent)]
-    env.update(extra_env or {})
+    env.update(extra_env or {})  # a value of None removes that variable
+    env = {k: v for k, v in env.items() if v is not None}
     # run.sh keeps TERM/COLORTERM from the pane (tmux sets them) and drops everything else.
     keep = 'env -i TERM="${TERM:-tmux-256color}" ${COLORTERM:+COLORTERM="$COLORTERM"} '
     script = ("#!/bin/sh\n# Written by agent_lab.py: starts the agent offline.\ncd " + shlex.quote(work) + " || exit 1\n"

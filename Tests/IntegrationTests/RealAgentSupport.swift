@@ -175,8 +175,18 @@ final class RealAgentLab {
     /// Turns whose last user message carries `text` in any of its text blocks.
     func turnsCarrying(_ text: String) -> [ModelTurn] { model.turns().filter { $0.texts.contains { $0.contains(text) } } }
 
+    /// Stops the tmux server, waits (bounded, 3 s, then SIGKILL) for the agent process to be
+    /// gone — an agent still exiting writes into its HOME and would recreate the folder — then
+    /// stops the fake model and removes the lab folder.
     func close() {
+        let pid = pane.isEmpty ? nil : (try? mesh.tmux(["display-message", "-p", "-t", pane, "#{pane_pid}"], check: false))
+            .flatMap { pid_t($0.stdoutText.trimmingCharacters(in: .whitespacesAndNewlines)) }
         mesh.close()
+        if let pid, pid > 0 {
+            let deadline = MonotonicClock.milliseconds() + 3_000
+            while kill(pid, 0) == 0 && MonotonicClock.milliseconds() < deadline { MonotonicClock.sleep(milliseconds: 50) }
+            if kill(pid, 0) == 0 { kill(pid, SIGKILL); MonotonicClock.sleep(milliseconds: 100) }
+        }
         model.stop()
         try? FileManager.default.removeItem(atPath: root)
     }
