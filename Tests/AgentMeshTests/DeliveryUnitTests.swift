@@ -32,6 +32,32 @@ struct CompositionTests {
         #expect(MessagePlan.fileNote(displayPath: "~/x", size: 3, message: "hi") == "file dropped at ~/x (3 bytes): hi")
         #expect(MessagePlan.fileNote(displayPath: "~/x", size: 3, message: nil) == "file dropped at ~/x (3 bytes)")
     }
+
+    @Test("one notice for every route: typed, pointer, file note with a typed or saved message, a file alone")
+    func notice() {
+        let file = Notice.SavedFile(displayPath: "~/.agent-inbox/s/r.md", size: 7)
+        #expect(Notice(body: Array("hi".utf8), hasFile: false).text(messageSavedAt: nil, file: nil) == "hi")
+        #expect(Notice(body: [], hasFile: false).message == .typed(""))
+        let long = Notice(body: Array("a\nb".utf8), hasFile: true)
+        #expect(long.bodyToSave == Array("a\nb".utf8))
+        #expect(long.text(messageSavedAt: "~/.agent-inbox/s/m.txt", file: file)
+                == "file dropped at ~/.agent-inbox/s/r.md (7 bytes): long message saved at ~/.agent-inbox/s/m.txt (3 bytes, 2 lines)")
+        #expect(Notice(body: Array("see".utf8), hasFile: true).text(messageSavedAt: nil, file: file)
+                == "file dropped at ~/.agent-inbox/s/r.md (7 bytes): see")
+        let alone = Notice(body: [], hasFile: true)
+        #expect(alone.message == nil && alone.bodyToSave == nil)
+        #expect(alone.text(messageSavedAt: nil, file: file) == "file dropped at ~/.agent-inbox/s/r.md (7 bytes)")
+    }
+
+    @Test("the route is chosen once from the entry: this host, an agent-mesh host, a bash-tool host")
+    func route() {
+        var e = AgentEntry(address: "h2-a-b", host: "h2", target: "a:0", session: "a", window: "b")
+        e.protocolVersion = 1
+        #expect(SendRoute(entry: e, selfAlias: "h2") == .localPane)
+        #expect(SendRoute(entry: e, selfAlias: "h1") == .agentMeshHost("h2"))
+        e.protocolVersion = 0
+        #expect(SendRoute(entry: e, selfAlias: "h1") == .bashToolHost("h2"))
+    }
 }
 
 @Suite("Inbox names and drops")
@@ -183,7 +209,7 @@ struct EngineDataTests {
             (.delivered, 0), (.queued, 0), (.refusedDraft, 3), (.notSubmitted, 5), (.targetGone, 2),
             (.tmuxFailure, 4), (.remoteUnavailable, 4),
         ]
-        for (status, code) in expected { #expect(DeliveryOutcome(status).exitCode == code, "\(status)") }
+        for (status, code) in expected { #expect(NotifyExitCode.for(status).rawValue == code, "\(status)") }
         #expect(NotifyExitCode.usage.rawValue == 1 && NotifyExitCode.unknownAddress.rawValue == 2)
     }
 

@@ -12,7 +12,8 @@ struct ProfileTests {
     /// A capture and its meta line (`cursor_x cursor_y width height command`) as a snapshot.
     static func snapshot(_ agent: String, _ state: String, _ tmux: String) throws -> PaneSnapshot {
         let base = "\(screens)/\(agent)/\(state).\(tmux)"
-        let text = try String(contentsOfFile: base + ".ansi", encoding: .utf8)
+        // A blank pane was captured as no file at all (nothing to save).
+        let text = (try? String(contentsOfFile: base + ".ansi", encoding: .utf8)) ?? ""
         let meta = try String(contentsOfFile: base + ".meta", encoding: .utf8).split(separator: "\n")[0].split(separator: " ")
         var rows = text.split(separator: "\n", omittingEmptySubsequences: false)
         if rows.last?.isEmpty == true { rows.removeLast() }

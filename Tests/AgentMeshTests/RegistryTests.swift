@@ -114,10 +114,12 @@ struct TmuxCommandTests {
     @Test("pane listing parses names holding newlines, separators and quotes")
     func parsing() {
         let listing = PaneListing(nonce: "\u{1e}zz")
-        let fields = ["we\"ird|s", "2", "a\nb\u{1f}c", "@4", "%9", "1", "bash", "/tmp", "", "", "0.2", "/tmp/tmux-0/x"]
+        let fields = ["we\"ird|s", "2", "a\nb\u{1f}c", "@4", "%9", "1", "bash", "/tmp", "", "", "0.2", "/tmp/tmux-0/x", "3"]
         let output = listing.recordMarker + fields.joined(separator: listing.fieldMarker) + "\n"
         let records = listing.parse(output + output)
         #expect(records.count == 2)
+        guard records.count == 2 else { return }
+        #expect(records[0].paneIndex == 3)
         #expect(records[0].sessionName == "we\"ird|s")
         #expect(records[0].windowName == "a\nb\u{1f}c")
         #expect(records[0].windowIndex == 2)

@@ -105,3 +105,28 @@ struct SubmissionCheckTests {
         #expect(SubmissionCheck.presence(of: Self.line, in: Self.screen("", above: ["rec> " + Self.line])) == .none)
     }
 }
+
+@Suite("SubmissionCheck: an agent's screen must confirm")
+struct SubmissionConfirmTests {
+    @Test("an unrecognised screen right after Enter is read again; unconfirmed only if it stays")
+    func confirmRereads() {
+        let line = SubmissionCheckTests.line
+        let before = SubmissionCheckTests.screen("")
+        let redrawing = SubmissionCheckTests.screen("", above: ["half a redraw"])
+        let idle = SubmissionCheckTests.screen("", above: ["rec> " + line])
+        var seen = 0
+        let s = SubmissionCheckTests.Script([.success(redrawing), .success(redrawing), .success(idle)])
+        var c = s.check()
+        c.confirm = { snap in
+            seen += 1
+            return snap.plainRows.contains("half a redraw") ? DeliveryOutcome(.unconfirmed, "unknown") : DeliveryOutcome(.delivered)
+        }
+        #expect(c.run(line: line, before: before, after: redrawing, enterDelay: 0).status == .delivered)
+        #expect(seen >= 2)
+        let t = SubmissionCheckTests.Script([.success(redrawing)])
+        var d = t.check()
+        d.confirm = { _ in DeliveryOutcome(.unconfirmed, "unknown") }
+        #expect(d.run(line: line, before: before, after: redrawing, enterDelay: 0).status == .unconfirmed)
+        #expect(t.clock >= SubmissionCheck.confirmMilliseconds)
+    }
+}

@@ -157,8 +157,7 @@ struct RemoteRequestTests {
     func roundTrip() throws {
         var r = RemoteRequest(address: "h2-a-b", sender: "h1 x\ny", time: 1_700_000_000,
                               body: Array("; -x $(id) 'q' \"d\" \\ #{pane_id} C-c é\n\0end\n".utf8))
-        r.force = true
-        r.enterDelayMilliseconds = 150
+        r.options = SendOptions(force: true, enterDelayMilliseconds: 150)
         r.file = .init(name: "../a b.txt", size: 3, sha256: String(repeating: "a", count: 64))
         let stream = r.encoded() + [7, 8, 9]
         var offset = 0
@@ -169,6 +168,27 @@ struct RemoteRequestTests {
         }
         #expect(decoded == r)
         #expect(Array(stream[offset...]) == [7, 8, 9])
+    }
+
+    @Test("the wire bytes stay those of version 1, so old and new hosts interoperate")
+    func wireBytes() {
+        var r = RemoteRequest(address: "h2-a-b", sender: "h1", time: 7, body: Array("hi".utf8))
+        r.options = SendOptions(force: true, skipDismiss: true, enterDelayMilliseconds: 150)
+        r.file = .init(name: "f", size: 1, sha256: String(repeating: "a", count: 64))
+        let expected = "agent-mesh-deliver 1\naddress 6\nh2-a-b\nsender 2\nh1\ntime 1\n7\nbody 2\nhi\n"
+            + "force 1\n1\nskip-dismiss 1\n1\nenter-delay 3\n150\n"
+            + "file-name 1\nf\nfile-size 1\n1\nfile-sha256 64\n\(String(repeating: "a", count: 64))\nend\n"
+        #expect(String(decoding: r.encoded(), as: UTF8.self) == expected)
+        let plain = RemoteRequest(address: "x", sender: "s", time: 0, body: [])
+        #expect(String(decoding: plain.encoded(), as: UTF8.self)
+                == "agent-mesh-deliver 1\naddress 1\nx\nsender 1\ns\ntime 1\n0\nbody 0\n\nend\n")
+        var outcome = DeliveryOutcome(.queued)
+        outcome.dismissedDialog = "/config"
+        let reply = RemoteReply(SendResult(outcome, typedLine: "hello there"))
+        #expect(reply.encoded() == "status queued\ntyped hello there\ndismissed /config\n")
+        let read = RemoteReply(parsing: "status refused-draft\ntyped x y\n")
+        #expect(read.status == .refusedDraft && read.typedLine == "x y" && read.dismissedDialog == nil)
+        #expect(RemoteReply(parsing: "status what\n").status == nil)
     }
 
     @Test("garbage is refused")

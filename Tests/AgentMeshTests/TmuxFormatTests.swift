@@ -37,7 +37,7 @@ struct TmuxFormatTests {
         let listing = PaneListing(nonce: "AMtestnonce000")
         let R = "AMtestnonce000R", F = "AMtestnonce000F"
         func record(_ name: String) -> String {
-            [R + "s\\\\x", "0", name, "@1", "%1", "1", "bash", "/root", "", "", "", "/tmp/s"].joined(separator: F) + "\n"
+            [R + "s\\\\x", "0", name, "@1", "%1", "1", "bash", "/root", "", "", "", "/tmp/s", "0"].joined(separator: F) + "\n"
         }
         // The name a\nb<TAB>c<LF>d<0x1e>|"q'é\\z as 3.3a prints it (backslashes doubled by the format) …
         let raw = record("a\\\\nb\tc\nd\u{1e}|\"q'é\\\\\\\\z")

@@ -14,7 +14,7 @@ struct BashToolDropTests {
     }
 
     func script(_ name: String, _ bytes: [UInt8], sender: String = "h1-dev-x", size: Int? = nil,
-                note: (prefix: String, suffix: String)? = nil, target: String? = nil) -> String? {
+                note: BashToolDrop.Note? = nil, target: String? = nil) -> String? {
         BashToolDrop.script(readyLine: "ready", senderFolder: sender, name: name, size: size ?? bytes.count,
                             sha256: SHA256.hex(bytes), note: note, target: target, buffer: "b-\(getpid())")
     }
@@ -62,14 +62,14 @@ struct BashToolDropTests {
         try server.run(["respawn-pane", "-k", "-t", "=legacy:0", "cat > \(rec)"]).check()
         let bytes = Array("x".utf8)
         let name = "ünï \"q\" $(touch pwned) `b` \\.txt"
-        let note = (prefix: "[from a'b $(id) @ T] file dropped at ~/x/", suffix: " (1 bytes): ; -C-c #{pane_id} 👨‍💻")
+        let note = BashToolDrop.Note(before: "[from a'b $(id) @ T] file dropped at ~/x/", after: " (1 bytes): ; -C-c #{pane_id} 👨‍💻")
         let r = try run(home, script(name, bytes, sender: "s", note: note, target: "=legacy:0"), input: bytes,
                         tmuxSocket: server.socketPath)
         #expect(r.isSuccess, "\(r.stderrText)")
         #expect(BashToolDrop.savedName(r.stdout) == name)
         #expect(try FileSystem.read(home.path + "/.agent-inbox/s/" + name) == bytes)
         #expect(!FileSystem.exists(home.path + "/pwned"))
-        let expected = note.prefix + name + note.suffix + "\n"
+        let expected = note.before + name + note.after + "\n"
         #expect(eventually { (try? FileSystem.readText(rec)) == expected })
     }
 }

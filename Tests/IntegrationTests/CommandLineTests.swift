@@ -193,7 +193,7 @@ struct TransportFailureTests {
         engine.lockTimeoutMilliseconds = 100
         let o = engine.deliver(DeliveryRequest(socket: "/tmp/am-none/sock", paneID: "%1", windowID: "@1", session: "dev",
                                                windowIndex: 0, text: "hi"))
-        #expect(o.status == .tmuxFailure && o.exitCode == 4)
+        #expect(o.status == .tmuxFailure && NotifyExitCode.for(o.status) == .transport)
         #expect(o.detail.hasPrefix("pane %1 is busy: could not take its delivery lock"))
     }
 }

@@ -47,7 +47,7 @@ struct DeliveryTests {
         #expect(!FileManager.default.fileExists(atPath: "/tmp/pwned"))
     }
 
-    @Test("stdout names the recipient; -q prints nothing; the audit log gets one private line per send")
+    @Test("stdout names the recipient and the id; -q prints just the id; the outbox and the audit log record each send")
     func successOutputAndAudit() throws {
         guard Package.require() else { return }
         let (mesh, _, _) = try recorder()
@@ -55,10 +55,22 @@ struct DeliveryTests {
         let addr = mesh.address("mesh", "rec")
         let r = try mesh.notify([addr, "hello", "there"], env: ["AGENT_NAME": "tester", "AGENT_MESH_ENTER_DELAY": "0"])
         #expect(r.code == 0)
-        #expect(r.stdout == "→ \(addr) (testhost[mesh:0]): hello there\n")
+        let printed = try #require(try Regex(#"^→ (\S+) \(testhost\[mesh:0\]\) \[id:([0-9a-z]{14})\]: hello there\n$"#)
+            .wholeMatch(in: r.stdout), "\(r)")
+        #expect(String(printed.output[1].substring ?? "") == addr)
+        let id = String(printed.output[2].substring ?? "")
         #expect(r.stderr == "")
         let q = try mesh.notify(["-q", addr, "quiet"], env: ["AGENT_NAME": "tester", "AGENT_MESH_ENTER_DELAY": "0"])
-        #expect(q.code == 0 && q.stdout == "" && q.stderr == "")
+        #expect(q.code == 0 && MessageID.isValid(q.stdout.dropLast()) && q.stdout.hasSuffix("\n") && q.stderr == "", "\(q)")
+        // Both are in the outbox as delivered, and --status shows each with its history.
+        let status = try mesh.notify(["--status", id])
+        #expect(status.code == 0 && status.stdout.contains("state: delivered") && status.stdout.contains("delivering"), "\(status)")
+        let all = try mesh.notify(["--status"])
+        #expect(all.stdout.split(separator: "\n").count == 2 && all.stdout.contains("\(id)  delivered  \(addr)"), "\(all)")
+        #expect(try mesh.notify(["--outbox"]).stdout == "")
+        #expect(try mesh.notify(["--status", "--json"]).stdout.contains("\"state\": \"delivered\""))
+        let missing = try mesh.notify(["--status", MessageID.make()])
+        #expect(missing.code == 2)
         let logPath = mesh.home + "/.agents/log/notify.log"
         let log = try String(contentsOfFile: logPath, encoding: .utf8).split(separator: "\n")
         #expect(log.count == 2)

@@ -170,6 +170,14 @@ struct MultiHostTests {
         let saved = FileSystem.list(mesh.home("h3") + "/.agent-inbox/h1").filter { $0.hasPrefix("msg-") }
         #expect(saved.count == 1)
         #expect(saved.first.flatMap { mesh.file("h3", ".agent-inbox/h1/" + $0) } == Array(body.utf8))
+        // A file with a long message: both saved, one note naming both (the same notice as locally).
+        let both = try send(mesh, from: "h1", to: "h3-legacy-main", ["--file", "/etc/hostname", "-"],
+                            input: Array("two\nlines".utf8))
+        #expect(both.isSuccess, "\(both.stderrText)")
+        #expect(recorded(mesh, "h3", endsWith: " (9 bytes, 2 lines)\n"))
+        let last = String(decoding: mesh.file("h3", "rec.txt") ?? [], as: UTF8.self).split(separator: "\n").last ?? ""
+        #expect(last.contains("] file dropped at ~/.agent-inbox/h1/hostname (\(hostname.count) bytes): long message saved at ~/.agent-inbox/h1/msg-"),
+                "\(last)")
 
         // Our slice resolves with the bash tool's line reader: plain tables and string lines.
         let ours = String(decoding: mesh.file("h1", ".agents/local.toml") ?? [], as: UTF8.self)
@@ -181,5 +189,50 @@ struct MultiHostTests {
         #expect(list.contains("h3-legacy-main") && list.contains("h1-work-agent1"))
         try send(mesh, from: "h1", to: "h3-legacy-main", ["read from a bash registry"]).check()
         #expect(recorded(mesh, "h3", endsWith: "] read from a bash registry\n"))
+    }
+
+    /// `AGENT_MESH_INTEROP_BIN=<folder>` holding another version's `notify-pane`,
+    /// `agent-register-hook` and `agent-discover` (e.g. the last release's debug build): h2
+    /// runs that version, h1 this one. Skipped without it.
+    @Test("another agent-mesh version on a peer: text, long text, files and refusals both ways")
+    func mixedVersions() throws {
+        guard let other = Environment.nonEmpty("AGENT_MESH_INTEROP_BIN") else {
+            print("skipping mixed-version test: set AGENT_MESH_INTEROP_BIN to a folder with another version's binaries")
+            return
+        }
+        guard let mesh = try MeshHarness.up(2) else { return }
+        try mesh.configure()
+        let h2 = mesh.home("h2")
+        try ProcessRunner.run(Command("sh", ["-c", "for b in notify-pane agent-register-hook agent-discover; do "
+            + "cp \"$1/$b\" \(h2)/bin/$b || exit 1; done; chown -R amh2: \(h2)/bin", "sh", other])).check()
+        for h in mesh.hosts { try mesh.startTmux(h) }
+        for h in mesh.hosts { try mesh.tool(h, "agent-discover", ["-q"]).check() }
+        for (from, to) in [("h1", "h2"), ("h2", "h1")] {
+            try send(mesh, from: from, to: "\(to)-work-rec", ["--", "short; $(id) ünï"]).check()
+            #expect(recorded(mesh, to, endsWith: "] short; $(id) ünï\n"), "\(from) → \(to)")
+            let long = try mesh.tool(from, "notify-pane", ["-q", "\(to)-work-rec", "-"], input: Array("line one\nline two".utf8))
+            #expect(long.isSuccess, "\(from) → \(to): \(long.stderrText)")
+            #expect(recorded(mesh, to, endsWith: " (17 bytes, 2 lines)\n"), "\(from) → \(to)")
+            try mesh.sh(from, "printf abc > /tmp/i.txt").check()
+            try send(mesh, from: from, to: "\(to)-work-rec", ["--file", "/tmp/i.txt", "see"]).check()
+            #expect(recorded(mesh, to, endsWith: "] file dropped at ~/.agent-inbox/\(from)/i.txt (3 bytes): see\n"), "\(from) → \(to)")
+            #expect(mesh.file(to, ".agent-inbox/\(from)/i.txt") == Array("abc".utf8))
+            // A draft on the far side: refused there, exit 3 here, with the far side's reason.
+            try mesh.sh(to, "tmux send-keys -t work:0 -l 'half typed'").check()
+            MonotonicClock.sleep(milliseconds: 300)
+            let draft = try send(mesh, from: from, to: "\(to)-work-agent\(to.dropFirst())", ["hi"])
+            #expect(draft.status == .exited(3), "\(from) → \(to): \(draft.stderrText)")
+            #expect(draft.stderrText.contains("recipient has a draft in its input line"), "\(draft.stderrText)")
+            try mesh.sh(to, "tmux send-keys -t work:0 C-u").check()
+        }
+        // A sender whose registry is out of date: the far side refuses before typing, exit 2.
+        for (from, to) in [("h1", "h2"), ("h2", "h1")] {
+            try mesh.sh(to, "tmux kill-window -t work:rec").check()
+            try mesh.tool(to, "agent-discover", ["--local", "-q"]).check()
+            let stale = try send(mesh, from: from, to: "\(to)-work-rec", ["anyone?"])
+            #expect(stale.status == .exited(2), "\(from) → \(to): \(stale.stderrText)")
+            #expect(stale.stderrText.contains("no agent '\(to)-work-rec' on host \(to) (the sender's registry is out of date)"),
+                    "\(stale.stderrText)")
+        }
     }
 }

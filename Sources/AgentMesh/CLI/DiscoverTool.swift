@@ -27,7 +27,13 @@ public enum DiscoverTool {
         let exchangeSender = o.exchangeSender
         let paths = MeshPaths()
         if let sender = exchangeSender {
-            return Exchange.serve(sender: sender, paths: paths, input: readStandardInput())
+            do {
+                try Exchange.serve(sender: sender, paths: paths, input: readStandardInput(), tool: name)
+                return 0
+            } catch {
+                Output.error(tool: name, "exchange with \(sender): \(error)")
+                return 4
+            }
         }
         let host = HostIdentity.selfAlias(paths)
         let settings = SyncSettings.load(paths)

@@ -16,6 +16,9 @@
 public struct NotifyPaneOptions: Equatable, Sendable {
     public enum Mode: Equatable, Sendable {
         case help, version, whoami, send, profiles
+        /// `--status [<id>]` (one message, or every record) and `--outbox` (the unfinished ones).
+        case status(id: String?, json: Bool)
+        case outbox(json: Bool)
         case list(long: Bool, json: Bool)
         case completion(shell: String)
         /// Hidden: the receive side of a remote send (`--deliver-stdin`, alone).
@@ -80,6 +83,16 @@ public struct NotifyPaneOptions: Equatable, Sendable {
                 throw UsageError("--completion takes bash or zsh, not '\(completionShell)'")
             }
             o.mode = .completion(shell: completionShell)
+            return o
+        }
+        if given.contains("status") {
+            if let id = o.address, !MessageID.isValid(id) { throw UsageError("--status takes a message id, not '\(id)'") }
+            o.mode = .status(id: o.address, json: given.contains("json"))
+            return o
+        }
+        if given.contains("outbox") {
+            guard o.address == nil else { throw UsageError("--outbox takes no address") }
+            o.mode = .outbox(json: given.contains("json"))
             return o
         }
         if !given.isDisjoint(with: ["list", "long", "json"]) {

@@ -25,7 +25,7 @@ public enum NotifyPaneTool {
         switch options.mode {
         case .deliverStdin:
             // The receive side of a remote send, run over ssh by the sending host.
-            return RemoteReceiver.serve(paths: paths)
+            return receive(paths: paths)
         case .completion(let shell):
             let binary = CompletionScript.invokedPath(argv.first ?? name)
             Output.out(shell == "zsh" ? CompletionScript.zsh(.notifyPane, binary: binary)
@@ -45,6 +45,10 @@ public enum NotifyPaneTool {
             }
             if let warning = ProfileSet.load(agentsDirectory: paths.agents).warning { Output.err("\(name): warning: \(warning)\n") }
             return 0
+        case .status(let id, let json):
+            return OutboxReport.status(Outbox(paths: paths), id: id, json: json, tool: name)
+        case .outbox(let json):
+            return OutboxReport.outbox(Outbox(paths: paths), json: json, tool: name)
         case .whoami:
             Output.out(SenderIdentity.resolve(paths: paths, selfAlias: HostIdentity.selfAlias(paths)) + "\n")
             return 0
@@ -89,37 +93,42 @@ public enum NotifyPaneTool {
         Trace.log("registry read")
         let sender = SenderIdentity.resolve(paths: paths, selfAlias: selfAlias,
                                             localEntries: localEntries)
-        let request = OutgoingMessage(entry: entry, sender: sender, body: body, filePath: o.filePath,
-                                      enterDelayMilliseconds: EnterDelayPolicy.override(
-                                          environment: delayText,
-                                          entry: entry.enterDelayMilliseconds),
-                                      force: Environment.get("FORCE_SEND") == "1",
-                                      skipDismiss: Environment.get("SKIP_DISMISS") == "1")
-        let outcome: DeliveryOutcome
-        let typed: String
-        if entry.host != selfAlias {
-            (outcome, typed) = RemoteDelivery.deliver(request, paths: paths)
-        } else {
-            (outcome, typed) = LocalDelivery.deliver(request, paths: paths)
-        }
-        AuditLog.record(paths: paths, from: sender, to: address, status: outcome.status.rawValue,
-                        bytes: body.count + (o.filePath.flatMap(FileSystem.size) ?? 0),
-                        durationMilliseconds: outcome.durationMilliseconds, pane: outcome.paneID)
-        Trace.log("audit logged")
+        let options = SendOptions(force: Environment.get("FORCE_SEND") == "1",
+                                  skipDismiss: Environment.get("SKIP_DISMISS") == "1",
+                                  enterDelayMilliseconds: EnterDelayPolicy.override(environment: delayText,
+                                                                                    entry: entry.enterDelayMilliseconds))
+        let message = OutgoingMessage(entry: entry, sender: sender, body: body, filePath: o.filePath, options: options)
+        let result = SendPipeline.send(message, paths: paths, selfAlias: selfAlias)
+        let outcome = result.outcome
         if let dialog = outcome.dismissedDialog, !o.isQuiet {
             Output.err("\(name): dismissed a \(dialog) dialog on \(address) before delivery\n")
         }
         guard outcome.isDelivered else { return fail("\(address): \(outcome.detail)", NotifyExitCode.for(outcome.status)) }
-        if !o.isQuiet {
-            Output.out("→ \(address) (\(entry.host)[\(entry.target)]): \(typed)\n")
+        if o.isQuiet {
+            Output.out(message.id + "\n")
+        } else {
+            Output.out("→ \(address) (\(entry.host)[\(entry.target)]) [id:\(message.id)]: \(result.typedLine)\n")
             if outcome.status == .queued { Output.err("\(name): \(address): \(outcome.detail)\n") }
         }
         Trace.log("done")
         return 0
     }
 
+    /// The hidden receive side of a remote send (`--deliver-stdin`, run over ssh by the
+    /// sending host): the request on stdin, the `RemoteReply` on stdout, the exit code as here.
+    static func receive(paths: MeshPaths) -> Int32 {
+        switch RemoteReceiver.receive(paths: paths, read: RemoteRequest.reader(fd: 0)) {
+        case .refused(let why, let message):
+            return fail(message, NotifyExitCode.for(why))
+        case .carriedOut(let result):
+            Output.out(RemoteReply(result).encoded())
+            if !result.outcome.isDelivered { Output.error(tool: name, result.outcome.detail) }
+            return NotifyExitCode.for(result.outcome.status).rawValue
+        }
+    }
+
     /// Exit 2 with the closest registered addresses.
-    static func unknown(_ address: String, _ view: (entries: [AgentEntry], warnings: [String])) -> Int32 {
+    static func unknown(_ address: String, _ view: RegistryView) -> Int32 {
         let close = AddressSuggester.suggest(address, among: view.entries.map(\.address))
         var message = "unknown address '\(TextSanitizer.oneLine(address))'"
         if !close.isEmpty { message += " (did you mean: \(close.joined(separator: ", "))?)" }

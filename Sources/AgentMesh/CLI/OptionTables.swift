@@ -10,6 +10,7 @@ extension OptionTable {
             "notify-pane [-q] <address> -                  (message from stdin)",
             "notify-pane --list [--long | --json]",
             "notify-pane --whoami | --help | --version | --completion bash|zsh",
+            "notify-pane --status [<id>] [--json] | --outbox [--json]",
         ],
         about: """
         Types "[from <sender> @ <time>] <message>" into the agent's tmux pane and presses Enter,
@@ -20,7 +21,7 @@ extension OptionTable {
         Control characters are shown in caret notation (^[), tabs become spaces.
         """,
         options: [
-            ToolOption("quiet", ["-q", "--quiet"], help: "print nothing on success"),
+            ToolOption("quiet", ["-q", "--quiet"], help: "print only the message id on success"),
             ToolOption("file", ["-f", "--file"], .file("<path>"), help: """
                 copy the file to ~/.agent-inbox/<sender>/<name> on the recipient's
                 host (never overwriting a different file: name.1.ext, …) and send
@@ -41,6 +42,10 @@ extension OptionTable {
                        summary: "with --list: JSON", excludes: ["long"]),
             ToolOption("whoami", ["--whoami"], help: "the sender name this shell would use",
                        summary: "print this shell's sender id", terminal: true),
+            ToolOption("status", ["--status"], help: "with an id: that message's state and history; without: every message sent from here",
+                       summary: "show what became of sent messages", terminal: true),
+            ToolOption("outbox", ["--outbox"], help: "the messages not finished yet (delivering, or unknown after a crash)",
+                       summary: "list unfinished messages", terminal: true),
             ToolOption("profiles", ["--profiles"], help: "print the agent profiles in force (built-in, then ~/.agents/agent-profiles.toml)",
                        summary: "print the agent profiles", terminal: true),
             ToolOption("completion", ["--completion"], .choice("bash|zsh", ["bash", "zsh"]),
@@ -119,7 +124,7 @@ extension OptionTable {
                        summary: "do not contact peers", excludes: ["sync"]),
             ToolOption("sync", ["--sync"], help: "do not rebuild: only exchange slices with the peers and assemble",
                        summary: "only exchange slices with the peers"),
-            ToolOption("quiet", ["-q", "--quiet"], help: "print nothing on success"),
+            ToolOption("quiet", ["-q", "--quiet"], help: "print only the message id on success"),
             ToolOption("help", ["-h", "--help"], help: "show this help", terminal: true),
             ToolOption("version", ["--version"], help: "show the version", terminal: true),
             // Run by the hooks after a local change: one debounced background sync at a time.

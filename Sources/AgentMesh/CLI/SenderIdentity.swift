@@ -1,7 +1,8 @@
 /// Who is sending: the name in the tag, the inbox folder, and `--whoami`.
 ///
-/// Order: `AGENT_NAME` when set; else the registry address of the window holding
-/// `$TMUX_PANE` (so the receiver can reply with exactly that string); else this host's alias
+/// Order: `AGENT_NAME` when set; else the registry address of `$TMUX_PANE` — its pane address
+/// in a split window, else its window's (so the receiver can reply with exactly that string);
+/// else this host's alias
 /// (cron, scripts, ssh sessions).
 ///
 /// Policy for speed (`--whoami` must stay under 5 ms): the pane is first looked up in
@@ -19,6 +20,8 @@ public enum SenderIdentity {
             guard let s = e.socket, let socket else { return true }
             return s == socket
         }
+        // A pane of a split window answers to its own pane address, so a reply reaches exactly it.
+        if let e = mine.first(where: { $0.paneIndex != nil && $0.paneID == pane }) { return e.address }
         if let e = mine.first(where: { $0.panes.contains(pane) || $0.paneID == pane }) { return e.address }
         // Not listed: ask tmux which window holds the pane (one call, with a deadline).
         var client = tmux

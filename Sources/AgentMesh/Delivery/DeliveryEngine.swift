@@ -7,8 +7,8 @@ import Glibc
 /// 2. Probe (one tmux call): identity, mode, cursor, screen with attributes. The pane must
 ///    still exist, be alive and belong to the expected window; otherwise `.targetGone`
 ///    (exit 2) — never a neighbour.
-/// 3. A Claude Code dialog on screen gets Escape first (unless `skipDismiss`).
-/// 4. A human draft on the input line refuses the send (unless `force`).
+/// 3. A Claude Code dialog on screen gets Escape first (unless `options.skipDismiss`).
+/// 4. A human draft on the input line refuses the send (unless `options.force`).
 /// 5. One tmux call: leave any mode, load a uniquely named buffer from stdin, bracketed
 ///    paste, wait the enter delay in the server, Enter. Then probe again (a second call).
 /// 6. Verify: the text's tail still on the input line → wait briefly, then ONE more Enter
@@ -63,7 +63,7 @@ public struct DeliveryEngine {
             case .success(let s): paneID = s.paneID
             }
         }
-        let socketKey = client.socketPath ?? Registrar.defaultSocket(client)
+        let socketKey = client.effectiveSocketPath
         let lock: FileLock
         do {
             lock = try PaneLock.acquire(paths: paths, socket: socketKey, paneID: paneID,
@@ -73,6 +73,9 @@ public struct DeliveryEngine {
         }
         defer { lock.unlock() }
 
+        // A message id already typed here is never typed again (a retry after an ambiguous failure).
+        let journal = Journal(paths: paths)
+        if let id = r.messageID, let earlier = journal.record(id) { return Self.duplicate(id, earlier, paneID) }
         var before: PaneSnapshot
         switch probe(client, paneID, r) {
         case .failure(let o): return o
@@ -96,13 +99,13 @@ public struct DeliveryEngine {
                     if case .failure(let o) = self.checked(self.call(client.chained(chain))) { return o }
                     return nil
                 })
-            switch gate.prepare(before, force: r.force, skipDismiss: r.skipDismiss) {
+            switch gate.prepare(before, force: r.options.force, skipDismiss: r.options.skipDismiss) {
             case .failure(let o): return o.with(o.dismissedDialog, paneID)
             case .success(let ready): before = ready.snapshot; dismissed = ready.dismissed
             }
             if case .composer(_, let busy) = ScreenReading.read(before, profile: profile) { wasBusy = busy }
         } else {
-            if !r.skipDismiss, let dialog = InputLineAnalysis.dialog(in: before) {
+            if !r.options.skipDismiss, let dialog = InputLineAnalysis.dialog(in: before) {
                 dismissed = dialog
                 var chain: [[String]] = []
                 if before.isInMode { chain.append(DeliveryCommands.leaveMode(paneID)) }
@@ -118,27 +121,57 @@ public struct DeliveryEngine {
                     }
                 } while InputLineAnalysis.dialog(in: before) != nil && MonotonicClock.milliseconds() < deadline
             }
-            if !r.force, let draft = InputLineAnalysis.draft(in: before) {
+            if !r.options.force, let draft = InputLineAnalysis.draft(in: before) {
                 return DeliveryOutcome(.refusedDraft, "recipient has a draft in its input line (\(Self.quoted(draft))); "
                                        + "not sent (FORCE_SEND=1 overrides)", dismissedDialog: dismissed, paneID: paneID)
             }
         }
 
-        let delay = r.enterDelayMilliseconds ?? profile.enterDelayMilliseconds
+        let delay = r.options.enterDelayMilliseconds ?? profile.enterDelayMilliseconds
             ?? EnterDelayPolicy.defaultMilliseconds(command: before.currentCommand)
         let chain = DeliveryCommands.send(buffer: DeliveryCommands.uniqueBufferName(), pane: paneID,
                                           enterDelayMilliseconds: delay, leavingMode: before.isInMode,
                                           server: TmuxVersion(before.serverVersion))
         let send = client.chained(chain, input: Array(r.text.utf8),
                                   timeoutMilliseconds: client.timeoutMilliseconds + delay)
-        if case .failure(let o) = checked(call(send)) { return o.with(dismissed, paneID) }
+        if let id = r.messageID {
+            do {
+                guard try journal.claim(id) else { return Self.duplicate(id, journal.record(id) ?? .typing, paneID) }
+            } catch {
+                return DeliveryOutcome(.tmuxFailure, "cannot write the delivery journal: \(error)", paneID: paneID)
+            }
+        }
+        let outcome = typeAndVerify(client, r, send: send, paneID: paneID, before: before, delay: delay,
+                                    agent: profile.isStrict ? (profile, wasBusy) : nil).with(dismissed, paneID)
+        if let id = r.messageID { journal.finish(id, status: outcome.status.rawValue) }
+        return outcome
+    }
+
+    /// The paste-and-Enter call, the probe after it, and verify.
+    func typeAndVerify(_ client: Tmux, _ r: DeliveryRequest, send: Command, paneID: String, before: PaneSnapshot,
+                       delay: Int, agent: (profile: AgentProfile, wasBusy: Bool)?) -> DeliveryOutcome {
+        if case .failure(let o) = checked(call(send)) { return o }
         var after: PaneSnapshot
         switch probe(client, paneID, r) {
-        case .failure(let o): return o.with(dismissed, paneID)
+        case .failure(let o): return o
         case .success(let s): after = s
         }
-        return verify(client, r, paneID: paneID, before: before, after: after, delay: delay,
-                      agent: profile.isStrict ? (profile, wasBusy) : nil).with(dismissed, paneID)
+        return verify(client, r, paneID: paneID, before: before, after: after, delay: delay, agent: agent)
+    }
+
+    /// A message id the journal has seen: delivered if it was, else what is known; never retyped.
+    static func duplicate(_ id: String, _ record: Journal.Record, _ pane: String) -> DeliveryOutcome {
+        switch record {
+        case .done(let status) where status == DeliveryOutcome.Status.delivered.rawValue
+                                  || status == DeliveryOutcome.Status.queued.rawValue:
+            return DeliveryOutcome(.delivered, "message \(id) was already delivered here: not typed again", paneID: pane)
+        case .done(let status):
+            return DeliveryOutcome(DeliveryOutcome.Status(rawValue: status) ?? .unknown,
+                                   "message \(id) was already typed here (\(status)): not typed again", paneID: pane)
+        case .typing:
+            return DeliveryOutcome(.unknown, "an earlier delivery of message \(id) stopped after it began typing: "
+                                   + "it may be in the pane; not typed again", paneID: pane)
+        }
     }
 
     /// Step 6 (`SubmissionCheck`): delivered / queued / not submitted, at most one more Enter.
@@ -182,9 +215,12 @@ public struct DeliveryEngine {
         case .screen(let rule):
             return DeliveryOutcome(.unconfirmed, "typed and Enter pressed, but \(profile.kind) then showed: \(rule.what); "
                                    + "not confirmed that it was submitted")
-        case .starting, .unknown:
-            return DeliveryOutcome(.unconfirmed, "typed and Enter pressed, but \(profile.kind) then showed a screen its profile "
-                                   + "does not know: not confirmed that it was submitted")
+        case .starting:
+            return DeliveryOutcome(.unconfirmed, "typed and Enter pressed, but \(profile.kind) then showed an empty screen: "
+                                   + "not confirmed that it was submitted")
+        case .unknown(let why):
+            return DeliveryOutcome(.unconfirmed, "typed and Enter pressed, but \(profile.kind) then showed \(why): "
+                                   + "not confirmed that it was submitted")
         }
     }
 

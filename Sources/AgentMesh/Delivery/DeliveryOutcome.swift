@@ -1,4 +1,5 @@
-/// What one delivery came to, and the one place statuses become notify-pane's exit codes.
+/// What one delivery came to. notify-pane turns a status into its exit code in one place,
+/// `NotifyExitCode` (CLI).
 public struct DeliveryOutcome: Equatable, Sendable {
     public enum Status: String, Sendable {
         /// Submitted: the text left the input line.
@@ -22,6 +23,9 @@ public struct DeliveryOutcome: Equatable, Sendable {
         /// Typed and Enter sent, but the agent then showed a screen that does not prove the
         /// message was submitted. Not retried (it may have been).
         case unconfirmed
+        /// An earlier delivery of this message id stopped between typing and its outcome
+        /// (the receiving journal says `typing` only): it may be in the pane; never typed again.
+        case unknown
     }
 
     public var status: Status
@@ -43,40 +47,16 @@ public struct DeliveryOutcome: Equatable, Sendable {
     }
 
     public var isDelivered: Bool { status == .delivered || status == .queued }
-
-    public var exitCode: Int32 { NotifyExitCode.for(status).rawValue }
 }
 
-/// notify-pane's exit codes: a contract with scripts (the bash tool's 0–4, plus 5).
-public enum NotifyExitCode: Int32, Sendable {
-    /// Delivered (submitted).
-    case delivered = 0
-    /// Usage error, or an unreadable `--file`.
-    case usage = 1
-    /// Unknown address, or its window is gone (the address no longer names a live pane).
-    case unknownAddress = 2
-    /// The recipient has a human draft in its input; refused (`FORCE_SEND=1` overrides).
-    case draft = 3
-    /// tmux or ssh failed (including deadlines, the pane lock, and remote delivery).
-    case transport = 4
-    /// Typed but not submitted: the text still sits in the input line, or (an agent) its
-    /// screen after Enter did not confirm the submission.
-    case notSubmitted = 5
-    /// The agent is not at its composer (a dialog, a permission or approval prompt, a trust
-    /// or update question, an unknown screen, still starting): refused, nothing typed.
-    /// `FORCE_SEND=1` does not override it.
-    case notReady = 6
+/// What one send came to: the outcome, and the line typed after the tag (for the sender's
+/// `→ <address> (…): <line>`; empty when nothing was typed).
+public struct SendResult: Equatable, Sendable {
+    public var outcome: DeliveryOutcome
+    public var typedLine: String
 
-    /// The mapping of every delivery status, in one place.
-    public static func `for`(_ status: DeliveryOutcome.Status) -> NotifyExitCode {
-        switch status {
-        case .delivered, .queued: return .delivered
-        case .refusedDraft: return .draft
-        case .notSubmitted, .unconfirmed: return .notSubmitted
-        case .notReady: return .notReady
-        case .targetGone: return .unknownAddress
-        case .tmuxFailure, .remoteUnavailable: return .transport
-        }
+    public init(_ outcome: DeliveryOutcome, typedLine: String = "") {
+        self.outcome = outcome; self.typedLine = typedLine
     }
 }
 

@@ -11,37 +11,38 @@ public struct DeliveryRequest: Sendable, Equatable {
     public var windowIndex: Int?
     /// The composed, sanitised line (tag + body or pointer). Never holds a line break.
     public var text: String
-    /// Explicit enter delay (environment or registry); nil = by the program in the pane.
-    public var enterDelayMilliseconds: Int?
+    /// The sender's choices (force, skip-dismiss, enter delay), as they left its command line.
+    public var options: SendOptions
+    /// The message's id (`MessageID`); with one, the receiving `Journal` types it at most once.
+    public var messageID: String?
+
+    public init(socket: String?, paneID: String?, windowID: String?, session: String, windowIndex: Int?,
+                text: String, options: SendOptions = SendOptions(), messageID: String? = nil) {
+        self.socket = socket; self.paneID = paneID; self.windowID = windowID; self.session = session
+        self.windowIndex = windowIndex; self.text = text; self.options = options; self.messageID = messageID
+    }
+
+    /// The same request for a registry entry.
+    public init(entry: AgentEntry, text: String, options: SendOptions, messageID: String? = nil) {
+        self.init(socket: entry.socket, paneID: entry.paneID, windowID: entry.windowID, session: entry.session,
+                  windowIndex: entry.windowIndex, text: text, options: options, messageID: messageID)
+    }
+}
+
+/// How one send may behave: chosen once by the sender and carried unchanged to the engine
+/// that types it, on this host or on the recipient's (`RemoteRequest` carries it over ssh).
+///
+/// Policy: a new option is added here and as a `RemoteRequest` key (older receivers ignore
+/// keys they do not know), so every route honours it without new parameters on the way.
+public struct SendOptions: Equatable, Sendable {
     /// `FORCE_SEND=1`: type even over a draft.
     public var force: Bool
     /// `SKIP_DISMISS=1`: do not Escape out of a Claude Code dialog.
     public var skipDismiss: Bool
+    /// Explicit enter delay (environment or registry); nil = by the program in the pane.
+    public var enterDelayMilliseconds: Int?
 
-    public init(socket: String?, paneID: String?, windowID: String?, session: String, windowIndex: Int?,
-                text: String, enterDelayMilliseconds: Int? = nil, force: Bool = false, skipDismiss: Bool = false) {
-        self.socket = socket; self.paneID = paneID; self.windowID = windowID; self.session = session
-        self.windowIndex = windowIndex; self.text = text; self.enterDelayMilliseconds = enterDelayMilliseconds
-        self.force = force; self.skipDismiss = skipDismiss
-    }
-
-    /// The same request for a registry entry.
-    public init(entry: AgentEntry, text: String, enterDelayMilliseconds: Int?, force: Bool, skipDismiss: Bool) {
-        self.init(socket: entry.socket, paneID: entry.paneID, windowID: entry.windowID, session: entry.session,
-                  windowIndex: entry.windowIndex, text: text, enterDelayMilliseconds: enterDelayMilliseconds,
-                  force: force, skipDismiss: skipDismiss)
-    }
-}
-
-/// `AGENT_MESH_TRACE=1`: one stderr line per delivery step with the elapsed time, for
-/// diagnosing a slow or stuck send in the field.
-enum Trace {
-    nonisolated(unsafe) static let isOn = Environment.get("AGENT_MESH_TRACE") == "1"
-    nonisolated(unsafe) static let start = MonotonicClock.microseconds()
-
-    static func log(_ message: @autoclosure () -> String) {
-        guard isOn else { return }
-        let us = MonotonicClock.microseconds() - start
-        Output.err("notify-pane: trace +\(us / 1_000).\(us % 1_000 / 100)ms \(message())\n")
+    public init(force: Bool = false, skipDismiss: Bool = false, enterDelayMilliseconds: Int? = nil) {
+        self.force = force; self.skipDismiss = skipDismiss; self.enterDelayMilliseconds = enterDelayMilliseconds
     }
 }

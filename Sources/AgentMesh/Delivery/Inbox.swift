@@ -61,15 +61,21 @@ public struct Inbox {
 
     // MARK: - Internals
 
-    func senderFolder(_ sender: String) throws(SystemError) -> (path: String, name: String) {
+    /// A sender's folder: its absolute path and its (sanitised) name, as shown in display paths.
+    struct Folder {
+        var path: String
+        var name: String
+    }
+
+    func senderFolder(_ sender: String) throws(SystemError) -> Folder {
         let name = InboxName.sanitize(sender, fallback: "unknown")
         let path = "\(paths.inbox)/\(name)"
         try paths.ensureFolder(paths.inbox, mode: 0o700)
         try paths.ensureFolder(path, mode: 0o700)
-        return (path, name)
+        return Folder(path: path, name: name)
     }
 
-    func writeTemp(in folder: (path: String, name: String),
+    func writeTemp(in folder: Folder,
                    _ fill: (Int32, String) throws(SystemError) -> Void) throws(SystemError) -> String {
         var g = SystemRandomNumberGenerator()
         let tmp = "\(folder.path)/.incoming.\(getpid()).\(String(g.next() & 0xffff_ffff, radix: 16))"
@@ -89,7 +95,7 @@ public struct Inbox {
     }
 
     /// Links the temp file to the first free (or identical) candidate name, then removes it.
-    func publish(_ tmp: String, folder: (path: String, name: String), name: String,
+    func publish(_ tmp: String, folder: Folder, name: String,
                  sender: String) throws(SystemError) -> Drop {
         defer { unlink(tmp) }
         let size = FileSystem.size(tmp) ?? 0

@@ -2,14 +2,18 @@
 ///
 /// Policy:
 /// - Tag: `[from <sender> @ <YYYY-MM-DDTHH:MM:SSZ>] ` (the bash tool's format, UTC, one space
-///   after), so a receiver can tell a peer's message from its human and reply to `<sender>`.
+///   after), so a receiver can tell a peer's message from its human and reply to `<sender>`,
+///   then the message id as `[id:<id>] ` (`MessageID`): a regex for the bash tool's tag still
+///   matches the line's start, and the receiver can name the message it answers. (No `#`:
+///   the python REPL would take the rest of the line for a comment inside an open bracket.)
 /// - The sender is sanitised like the body (an `AGENT_NAME` cannot smuggle control bytes).
 /// - The whole line is one line: `TextSanitizer.oneLine`. A body that would not fit a prompt
 ///   line comfortably is never typed; see `MessagePlan`.
 public enum MessageComposer {
-    /// `[from <sender> @ <time>] `.
-    public static func tag(sender: String, time: Int = WallClock.now()) -> String {
-        "[from \(TextSanitizer.oneLine(sender)) @ \(WallClock.iso8601(time))] "
+    /// `[from <sender> @ <time>] [id:<id>] ` (the id part only when there is a valid id).
+    public static func tag(sender: String, time: Int = WallClock.now(), id: String? = nil) -> String {
+        let idPart = id.map { MessageID.isValid($0) ? "[id:\($0)] " : "" } ?? ""
+        return "[from \(TextSanitizer.oneLine(sender)) @ \(WallClock.iso8601(time))] " + idPart
     }
 
     /// Tag + sanitised body.
@@ -59,5 +63,49 @@ public enum MessagePlan: Equatable, Sendable {
         let note = "file dropped at \(displayPath) (\(size) bytes)"
         guard let message, !message.isEmpty else { return note }
         return note + ": " + message
+    }
+}
+
+/// What the recipient reads after the tag — the one rendering shared by every route (this
+/// host's pane, an agent-mesh host, a bash-tool host), so the lines agree byte for byte:
+/// the typed body, or `MessagePlan.pointer` to the saved body, then `MessagePlan.fileNote`
+/// when a file came along.
+///
+/// Policy: a body is planned (typed or inboxed) unless it is empty and a file is sent, in
+/// which case the file note stands alone. The inbox paths are filled in by the route once it
+/// has saved the bytes (`text(messageSavedAt:file:)`); the result is not yet sanitised, so a
+/// route may render a placeholder path and split on it (the bash-tool script does).
+public struct Notice: Equatable, Sendable {
+    /// How the body travels; nil when a file is sent without a message.
+    public var message: MessagePlan?
+
+    public init(body: [UInt8], hasFile: Bool) {
+        message = !body.isEmpty || !hasFile ? MessagePlan.plan(body) : nil
+    }
+
+    /// The body bytes the route must save to the inbox before it types, if any.
+    public var bodyToSave: [UInt8]? {
+        if case .inboxed(let bytes)? = message { return bytes }
+        return nil
+    }
+
+    /// A file as the recipient is told of it: where it was saved, and its size.
+    public struct SavedFile: Equatable, Sendable {
+        public var displayPath: String
+        public var size: Int
+        public init(displayPath: String, size: Int) { self.displayPath = displayPath; self.size = size }
+    }
+
+    /// The line after the tag. `messageSavedAt` is the body's inbox path when it was saved;
+    /// `file` the saved file, if one was sent.
+    public func text(messageSavedAt: String?, file: SavedFile?) -> String {
+        var said: String?
+        switch message {
+        case .typed(let text)?: said = text
+        case .inboxed(let bytes)?: said = MessagePlan.pointer(displayPath: messageSavedAt ?? "", bytes: bytes)
+        case nil: said = nil
+        }
+        guard let file else { return said ?? "" }
+        return MessagePlan.fileNote(displayPath: file.displayPath, size: file.size, message: said)
     }
 }

@@ -120,8 +120,22 @@ public struct SubmissionCheck {
 }
 
 extension SubmissionCheck {
-    func done(_ s: PaneSnapshot, secondEnter: Bool) -> DeliveryOutcome {
-        var o = confirm?(s) ?? DeliveryOutcome(.delivered)
+    /// How long an agent's screen may stay unrecognised after the text left its composer
+    /// (it redraws the whole screen when a turn starts) before the send is "unconfirmed".
+    static let confirmMilliseconds = 1_500
+
+    /// The outcome once the text left the input line: `confirm`'s reading of the screen,
+    /// read again while it is not one the agent shows for a submitted message.
+    func done(_ first: PaneSnapshot, secondEnter: Bool) -> DeliveryOutcome {
+        guard let confirm else { return DeliveryOutcome(.delivered, sentSecondEnter: secondEnter) }
+        var o = confirm(first)
+        let deadline = now() + Self.confirmMilliseconds
+        while o.status == .unconfirmed && now() < deadline {
+            trace("screen not recognised yet")
+            sleep(50)
+            guard case .success(let s) = probe() else { break }
+            o = confirm(s)
+        }
         o.sentSecondEnter = secondEnter
         return o
     }

@@ -23,6 +23,9 @@ public struct AgentEntry: Sendable, Equatable {
     public var paneID: String?
     /// Every pane of the window, so a sender in any of them is recognised (`--whoami`).
     public var panes: [String]
+    /// Set on the entry of one pane of a split window (`<window address>-p<index>`): the
+    /// pane's index; nil on window entries.
+    public var paneIndex: Int?
     /// The active pane's current command and path (for role inference and `--list --long`).
     public var command: String?
     public var path: String?
@@ -46,13 +49,13 @@ public struct AgentEntry: Sendable, Equatable {
                 paneID: String? = nil, panes: [String] = [], command: String? = nil, path: String? = nil,
                 socket: String? = nil, enterDelayMilliseconds: Int? = nil, updated: String? = nil,
                 protocolVersion: Int = 0, binDirectory: String? = nil, isStale: Bool = false,
-                lastSeen: String? = nil) {
+                lastSeen: String? = nil, paneIndex: Int? = nil) {
         self.address = address; self.host = host; self.target = target; self.session = session
         self.window = window; self.role = role; self.scope = scope; self.windowIndex = windowIndex
         self.windowID = windowID; self.paneID = paneID; self.panes = panes; self.command = command
         self.path = path; self.socket = socket; self.enterDelayMilliseconds = enterDelayMilliseconds
         self.updated = updated; self.protocolVersion = protocolVersion; self.binDirectory = binDirectory
-        self.isStale = isStale; self.lastSeen = lastSeen
+        self.isStale = isStale; self.lastSeen = lastSeen; self.paneIndex = paneIndex
     }
 
     /// The protocol this build speaks (written into every entry it registers).
@@ -80,6 +83,7 @@ public struct AgentEntry: Sendable, Equatable {
         if let binDirectory { t["bin"] = .string(binDirectory) }
         if isStale { t["stale"] = .bool(true) }
         if let lastSeen { t["last_seen"] = .string(lastSeen) }
+        if let paneIndex { t["pane_index"] = .integer(Int64(paneIndex)) }
         return t
     }
 
@@ -101,7 +105,7 @@ public struct AgentEntry: Sendable, Equatable {
                   updated: t["updated"]?.string,
                   protocolVersion: t["protocol"]?.integer.map { Int($0) } ?? 0,
                   binDirectory: t["bin"]?.string, isStale: t["stale"]?.bool ?? false,
-                  lastSeen: t["last_seen"]?.string)
+                  lastSeen: t["last_seen"]?.string, paneIndex: t["pane_index"]?.integer.map { Int($0) })
     }
 
     /// `dev:3` → ("dev", 3); the session part is everything before the last `:`.
@@ -123,12 +127,5 @@ public struct AgentEntry: Sendable, Equatable {
               !parts[1].isEmpty, parts[1].allSatisfy(\.isNumber) else { return nil }
         let frac = String(parts[1].prefix(3)).padding(toLength: 3, withPad: "0")
         return whole * 1_000 + (Int(frac) ?? 0)
-    }
-}
-
-extension String {
-    /// Right-pads with `pad` to `length` (no Foundation).
-    func padding(toLength length: Int, withPad pad: Character) -> String {
-        count >= length ? String(prefix(length)) : self + String(repeating: pad, count: length - count)
     }
 }

@@ -56,7 +56,7 @@ public struct Registrar {
 
         let listing = PaneListing()
         // An explicit socket lets the listing go over the wire (no tmux process to start).
-        let result = try TmuxClient.run(listing.command(tmux.on(socket: Registrar.defaultSocket(tmux))))
+        let result = try TmuxClient.run(listing.command(tmux.on(socket: tmux.effectiveSocketPath)))
         var records: [PaneRecord] = []
         if result.isSuccess {
             records = listing.parse(result.stdoutText)
@@ -68,7 +68,7 @@ public struct Registrar {
             throw CommandFailed(result)
         }
         Trace.log("registrar: listed \(records.count) panes")
-        let socket = records.first?.socketPath ?? Registrar.defaultSocket(tmux)
+        let socket = records.first?.socketPath ?? tmux.effectiveSocketPath
 
         let previous = store.readLocal(defaultHost: host)
         Trace.log("registrar: read local.toml")
@@ -93,7 +93,7 @@ public struct Registrar {
             try RegistryAssembler(paths: paths, selfAlias: host).assemble(local: entries)
         }
         Trace.log("registrar: written (changed: \(changed))")
-        return Outcome(windows: entries.count, changed: changed, replacedCorrupt: previous.problem, skipped: false)
+        return Outcome(windows: entries.filter { $0.paneIndex == nil }.count, changed: changed, replacedCorrupt: previous.problem, skipped: false)
     }
 
     /// One entry per window (its active pane is the delivery target).
@@ -120,7 +120,7 @@ public struct Registrar {
             reserved: reserved)
         let now = WallClock.iso8601()
         let binDirectory = Registrar.executableDirectory()
-        return windows.enumerated().map { i, w in
+        let windowEntries: [AgentEntry] = windows.enumerated().map { i, w in
             let active = w.panes.first(where: \.isActivePane) ?? w.panes[0]
             var e = AgentEntry(
                 address: addresses[i], host: host, target: "\(active.sessionName):\(active.windowIndex)",
@@ -139,6 +139,43 @@ public struct Registrar {
             }
             return e
         }
+        return windowEntries + paneEntries(windows.map(\.panes), windowEntries: windowEntries,
+                                           reserved: reserved, previous: previous)
+    }
+
+    /// One entry per pane of each split window, `<window address>-p<pane index>`, aimed at
+    /// exactly that pane (`target` `session:window.pane`, which a bash-tool host's tmux reads
+    /// the same way). A pane address that a window already holds is not handed out: window
+    /// addresses come first, and never change because a pane was split.
+    func paneEntries(_ panesByWindow: [[PaneRecord]], windowEntries: [AgentEntry], reserved: Set<String>,
+                     previous: [AgentEntry]) -> [AgentEntry] {
+        var taken = reserved.union(windowEntries.map(\.address))
+        var result: [AgentEntry] = []
+        for (panes, window) in zip(panesByWindow, windowEntries) where panes.count > 1 {
+            for p in panes.sorted(by: { $0.paneIndex < $1.paneIndex }) {
+                let address = "\(window.address)-p\(p.paneIndex)"
+                guard !taken.contains(address) else { continue }
+                taken.insert(address)
+                var e = window
+                e.address = address
+                e.target = "\(p.sessionName):\(p.windowIndex).\(p.paneIndex)"
+                e.paneID = p.paneID
+                e.panes = [p.paneID]
+                e.paneIndex = p.paneIndex
+                e.command = p.currentCommand
+                e.path = p.currentPath
+                e.role = p.role.isEmpty ? RoleInference.role(command: p.currentCommand) : p.role
+                e.scope = p.scope.isEmpty ? RoleInference.scope(path: p.currentPath, home: paths.home) : p.scope
+                e.enterDelayMilliseconds = AgentEntry.parseDelay(p.enterDelay)
+                if let old = previous.first(where: { $0.address == address }), let oldUpdated = old.updated {
+                    var probe = e
+                    probe.updated = oldUpdated
+                    if probe == old { e.updated = oldUpdated }
+                }
+                result.append(e)
+            }
+        }
+        return result
     }
 
     /// tmux reports a missing server as "no server running on …" or "error connecting to …".
@@ -146,14 +183,6 @@ public struct Registrar {
         let text = result.stderrText
         return !result.timedOut && (text.contains("no server running") || text.contains("error connecting to")
             || text.contains("No such file or directory"))
-    }
-
-    /// The socket tmux would use: `-S`/`$TMUX_SOCKET`, else `$TMUX`'s, else the default path.
-    static func defaultSocket(_ tmux: Tmux) -> String {
-        if let s = tmux.socketPath { return s }
-        if let t = Environment.nonEmpty("TMUX"), let first = t.split(separator: ",").first { return String(first) }
-        let dir = Environment.nonEmpty("TMUX_TMPDIR") ?? "/tmp"
-        return "\(dir)/tmux-\(getuid())/default"
     }
 
     /// The folder holding the running executable (`/proc/self/exe`), recorded so peers can

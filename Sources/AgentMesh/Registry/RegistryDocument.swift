@@ -86,17 +86,3 @@ public enum RegistryDocument {
         return entries
     }
 }
-
-extension Substring {
-    /// Drops leading and trailing spaces, tabs and CRs (no Foundation).
-    func trimmingSpaces() -> Substring {
-        var s = self
-        while let c = s.first, c == " " || c == "\t" || c == "\r" { s = s.dropFirst() }
-        while let c = s.last, c == " " || c == "\t" || c == "\r" { s = s.dropLast() }
-        return s
-    }
-}
-
-extension String {
-    func trimmingSpaces() -> String { String(Substring(self).trimmingSpaces()) }
-}

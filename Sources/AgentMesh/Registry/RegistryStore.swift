@@ -51,7 +51,7 @@ public struct RegistryStore {
     /// The agents a sender can address: `registry.toml`, with this host's entries replaced
     /// by `local.toml` (fresher: written on every tmux event). Reads a bash-tool registry too;
     /// if strict parsing fails it falls back to the bash tool's line reader and reports why.
-    public func loadView(selfAlias: String) -> (entries: [AgentEntry], warnings: [String]) {
+    public func loadView(selfAlias: String) -> RegistryView {
         var warnings: [String] = []
         var byAddress: [String: AgentEntry] = [:]
         var order: [String] = []
@@ -74,6 +74,12 @@ public struct RegistryStore {
             order.removeAll { byAddress[$0] == nil }
             slice.entries.forEach(add)
         }
-        return (order.compactMap { byAddress[$0] }, warnings)
+        return RegistryView(entries: order.compactMap { byAddress[$0] }, warnings: warnings)
     }
+}
+
+/// Every agent a sender can address, and what went wrong reading them (reported, not fatal).
+public struct RegistryView: Sendable, Equatable {
+    public var entries: [AgentEntry]
+    public var warnings: [String]
 }

@@ -29,51 +29,36 @@ public enum Exchange {
     }
 
     /// The peer's slice text from the exchange's stdout, or nil when the ready line is missing.
-    public static func sliceText(fromReply stdout: [UInt8], readyLine: String = readyLine) -> String? {
-        let ready = Array((readyLine + "\n").utf8)
-        var start = 0
-        while start + ready.count <= stdout.count {
-            if Array(stdout[start..<(start + ready.count)]) == ready {
-                return String(decoding: stdout[(start + ready.count)...], as: UTF8.self)
-            }
-            guard let nl = stdout[start...].firstIndex(of: 10) else { return nil }
-            start = nl + 1
-        }
-        return nil
+    public static func sliceText(fromReply stdout: [UInt8]) -> String? {
+        SSH.reply(stdout, afterReadyLine: readyLine)
     }
 
     /// The far side: `agent-discover --exchange <sender>`. Reads the sender's slice on stdin,
     /// caches it if it is valid, not older than the cached copy, and the sender is one of our
     /// peers; re-assembles `registry.toml`; prints our `local.toml` on stdout. Problems with
-    /// the pushed slice are warnings on stderr (the pull half still works). Returns the exit
-    /// status: 0, or 4 when our own files cannot be read or written.
-    public static func serve(sender: String, paths: MeshPaths, input: [UInt8]) -> Int32 {
-        let tool = DiscoverTool.name
+    /// the pushed slice are warnings on stderr (the pull half still works). Throws only when
+    /// our own files cannot be read or written (the CLI reports it and picks the exit status).
+    /// `tool` names the program in warnings (`agent-discover`).
+    public static func serve(sender: String, paths: MeshPaths, input: [UInt8], tool: String) throws(SystemError) {
         let selfAlias = HostIdentity.selfAlias(paths)
         let store = RegistryStore(paths: paths)
-        do {
-            let lock = try store.lockRegistry()
-            defer { lock.unlock() }
-            let local = try FileSystem.read(paths.localToml) ?? []
-            if !HostIdentity.remotePeers(paths).contains(sender) {
-                Output.err("\(tool): warning: \(selfAlias): '\(sender)' is not in peers.conf; its slice was not stored\n")
-            } else {
-                switch PeerCache.validate(String(decoding: input, as: UTF8.self), alias: sender) {
-                case .invalid(let why):
-                    Output.err("\(tool): warning: \(selfAlias): \(why); kept the last good copy\n")
-                    try PeerCache(paths: paths).mark(sender, reachable: true, now: WallClock.now())
-                case .valid(let slice, let proto):
-                    try PeerCache(paths: paths).store(slice, protocolVersion: proto, alias: sender, now: WallClock.now())
-                }
-                let entries = store.readLocal(defaultHost: selfAlias).slice?.entries ?? []
-                try RegistryAssembler(paths: paths, selfAlias: selfAlias).assemble(local: entries)
+        let lock = try store.lockRegistry()
+        defer { lock.unlock() }
+        let local = try FileSystem.read(paths.localToml) ?? []
+        if !HostIdentity.remotePeers(paths).contains(sender) {
+            Output.err("\(tool): warning: \(selfAlias): '\(sender)' is not in peers.conf; its slice was not stored\n")
+        } else {
+            switch PeerCache.validate(String(decoding: input, as: UTF8.self), alias: sender) {
+            case .invalid(let why):
+                Output.err("\(tool): warning: \(selfAlias): \(why); kept the last good copy\n")
+                try PeerCache(paths: paths).mark(sender, reachable: true, now: WallClock.now())
+            case .valid(let slice, let proto):
+                try PeerCache(paths: paths).store(slice, protocolVersion: proto, alias: sender, now: WallClock.now())
             }
-            lock.unlock()
-            try FileSystem.writeAll(1, local, path: "stdout")
-            return 0
-        } catch {
-            Output.error(tool: tool, "exchange with \(sender): \(error)")
-            return 4
+            let entries = store.readLocal(defaultHost: selfAlias).slice?.entries ?? []
+            try RegistryAssembler(paths: paths, selfAlias: selfAlias).assemble(local: entries)
         }
+        lock.unlock()
+        try FileSystem.writeAll(1, local, path: "stdout")
     }
 }

@@ -24,6 +24,13 @@ public enum WallClock {
     /// Seconds since the epoch.
     public static func now() -> Int { Int(time(nil)) }
 
+    /// Milliseconds since the epoch (message ids sort by it).
+    public static func milliseconds() -> Int {
+        var ts = timespec()
+        clock_gettime(CLOCK_REALTIME, &ts)
+        return Int(ts.tv_sec) * 1_000 + Int(ts.tv_nsec) / 1_000_000
+    }
+
     /// `YYYY-MM-DDTHH:MM:SSZ` — the sender tag's and the registry's timestamp format.
     public static func iso8601(_ seconds: Int = now()) -> String {
         var t = time_t(seconds)

@@ -37,8 +37,11 @@ public enum FileSystem {
     /// `syncDirectory` also `fsync`s the folder so the rename itself survives a power cut.
     /// Registry files skip it (hooks write them on every tmux event, and the next hook rebuilds
     /// them from live state); files people hand over (the inbox) use it.
+    /// `syncFile: false` skips the file's fsync too (records on a send's hot path, where an
+    /// fsync costs more than the send: atomic for readers and across crashes of processes,
+    /// not across a power cut).
     public static func writeAtomically(_ path: String, _ bytes: [UInt8], mode: mode_t = 0o644,
-                                       syncDirectory: Bool = false) throws(SystemError) {
+                                       syncDirectory: Bool = false, syncFile: Bool = true) throws(SystemError) {
         let dir = directory(of: path)
         let base = path.split(separator: "/").last.map(String.init) ?? path
         var fd: Int32 = -1
@@ -52,7 +55,7 @@ public enum FileSystem {
         do throws(SystemError) {
             try writeAll(fd, bytes, path: tmp)
             _ = fchmod(fd, mode)   // exactly the mode asked for, whatever the umask
-            if retryingEINTR({ fsync(fd) }) != 0 { throw SystemError("fsync", path: tmp) }
+            if syncFile, retryingEINTR({ fsync(fd) }) != 0 { throw SystemError("fsync", path: tmp) }
             close(fd); fd = -1
             if rename(tmp, path) != 0 { throw SystemError("rename", path: path) }
         } catch {

@@ -25,6 +25,10 @@ public struct MeshPaths: Sendable, Equatable {
     public var locks: String { "\(agents)/locks" }
     /// Private audit log folder (0700; files 0600).
     public var log: String { "\(agents)/log" }
+    /// Sender side: one record per message sent from this host (`<id>.toml`, `<id>.body`).
+    public var outbox: String { "\(agents)/outbox" }
+    /// Receiver side: one file per message id typed into a pane of this host.
+    public var journal: String { "\(agents)/journal" }
     /// ssh ControlMaster sockets.
     public var sshControl: String { "\(agents)/ssh" }
     /// Files and long messages dropped to this host: `~/.agent-inbox/<sender>/<name>`.

@@ -14,6 +14,8 @@ public struct PaneRecord: Sendable, Equatable {
     public var scope: String
     public var enterDelay: String
     public var socketPath: String
+    /// `#{pane_index}` within its window (pane addresses end in `-p<index>`).
+    public var paneIndex: Int = 0
 }
 
 /// The one query registration needs: every pane of the server in a single client call.
@@ -28,7 +30,7 @@ public struct PaneListing {
         ("session_name", true), ("window_index", false), ("window_name", true), ("window_id", false),
         ("pane_id", false), ("pane_active", false), ("pane_current_command", true),
         ("pane_current_path", true), ("@agent-role", true), ("@agent-scope", true),
-        ("@agent-enter-delay", true), ("socket_path", true),
+        ("@agent-enter-delay", true), ("socket_path", true), ("pane_index", false),
     ]
 
     public let nonce: String
@@ -59,7 +61,7 @@ public struct PaneListing {
             records.append(PaneRecord(sessionName: f[0], windowIndex: index, windowName: f[2], windowID: f[3],
                                       paneID: f[4], isActivePane: f[5] == "1", currentCommand: f[6],
                                       currentPath: f[7], role: f[8], scope: f[9], enterDelay: f[10],
-                                      socketPath: f[11]))
+                                      socketPath: f[11], paneIndex: Int(f[12]) ?? 0))
         }
         return records
     }

@@ -1,3 +1,5 @@
+import Glibc
+
 /// Builds tmux client invocations as `Command` values (argv as data, unit-testable).
 ///
 /// Policy:
@@ -53,4 +55,14 @@ public struct Tmux: Sendable, Equatable {
 
     /// An exact window target: `=session:index`.
     public static func exactWindow(session: String, index: Int) -> String { "=\(session):\(index)" }
+
+    /// The socket this client talks to: `-S`/`$TMUX_SOCKET`, else `$TMUX`'s, else tmux's
+    /// default path (`$TMUX_TMPDIR` or `/tmp`, `tmux-<uid>/default`). The registry records it
+    /// and the pane lock is keyed by it, so both name a server the same way.
+    public var effectiveSocketPath: String {
+        if let s = socketPath { return s }
+        if let t = Environment.nonEmpty("TMUX"), let first = t.split(separator: ",").first { return String(first) }
+        let dir = Environment.nonEmpty("TMUX_TMPDIR") ?? "/tmp"
+        return "\(dir)/tmux-\(getuid())/default"
+    }
 }

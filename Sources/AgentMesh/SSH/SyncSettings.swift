@@ -5,6 +5,9 @@
 /// variables (a test or a one-off run overrides the file). A value that does not parse is
 /// ignored with a warning, never fatal: a typo in the config must not stop delivery.
 ///
+/// It sits beside `SSH`, its main reader, below Registry (the stale-drop horizon) and
+/// Sync and remote Delivery (the ssh knobs), which all read it.
+///
 /// ```toml
 /// [sync]
 /// connect_timeout = 5        # seconds, integer 1…60 (ssh ConnectTimeout)   AGENT_MESH_CONNECT_TIMEOUT

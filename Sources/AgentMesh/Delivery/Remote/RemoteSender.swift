@@ -3,11 +3,12 @@
 /// Sending to an agent on another host: one ssh connection per message, payload on stdin.
 ///
 /// Policy:
-/// - The recipient's slice says what its host speaks. Protocol ≥ 1 (agent-mesh): the remote
+/// - The route (`SendRoute`, from the protocol the recipient's slice declares) says what its
+///   host speaks. An agent-mesh host (protocol ≥ 1): the remote
 ///   command execs its `notify-pane --deliver-stdin` (from the `bin` folder its slice
 ///   recorded, else `~/bin`), fed a `RemoteRequest` and, for `--file`, the file streamed after
 ///   it with its size and SHA-256; the far side runs the same delivery engine and its exit
-///   status is ours. Protocol 0 (a bash-tool host, tmux only): `tmux load-buffer -b <unique> -`
+///   status is ours. A bash-tool host (protocol 0, tmux only): `tmux load-buffer -b <unique> -`
 ///   with the composed line on stdin, `paste-buffer -p -d`, `send-keys Enter`, on the remote
 ///   user's default tmux server and the registry's target; files and long messages go to its
 ///   inbox with a shell script first (`BashToolDrop`).
@@ -19,56 +20,57 @@
 public enum RemoteSender {
     public static let readyLine = "agent-mesh-ready 1"
 
-    public static func deliver(_ m: OutgoingMessage, paths: MeshPaths, time: Int = WallClock.now())
-        -> (DeliveryOutcome, String) {
+    /// Carries out `m` on `route`'s host (an `.agentMeshHost` or a `.bashToolHost`).
+    public static func deliver(_ m: OutgoingMessage, route: SendRoute, paths: MeshPaths) -> SendResult {
         let started = MonotonicClock.milliseconds()
         let settings = SyncSettings.load(paths)
         let ssh = SSH(paths: paths, settings: settings)
         let host = m.entry.host
         do { try ssh.prepareControlFolder() } catch {
-            return (DeliveryOutcome(.tmuxFailure, "cannot create \(paths.sshControl): \(error)"), "")
+            return SendResult(DeliveryOutcome(.tmuxFailure, "cannot create \(paths.sshControl): \(error)"))
         }
         let command: Command
         var typedLocally = ""
-        if m.entry.protocolVersion >= 1 {
-            var request = RemoteRequest(address: m.entry.address, sender: m.sender, time: time, body: m.body)
-            request.force = m.force
-            request.skipDismiss = m.skipDismiss
-            request.enterDelayMilliseconds = m.enterDelayMilliseconds
+        let isAgentMesh: Bool
+        if case .bashToolHost = route { isAgentMesh = false } else { isAgentMesh = true }
+        if isAgentMesh {
+            var request = RemoteRequest(address: m.entry.address, sender: m.sender, time: m.time, body: m.body)
+            request.id = m.id
+            request.options = m.options
             var extraMilliseconds = 0
             if let path = m.filePath {
-                guard let (size, digest) = hashFile(path) else {
-                    return (DeliveryOutcome(.tmuxFailure, "cannot read \(path)"), "")
+                guard let digest = FileDigest(path) else {
+                    return SendResult(DeliveryOutcome(.tmuxFailure, "cannot read \(path)"))
                 }
-                request.file = .init(name: FileSystem.baseName(path), size: size, sha256: digest)
-                extraMilliseconds = size / 1_000   // allow 1 MB/s on top of the usual deadline
+                request.file = .init(name: FileSystem.baseName(path), size: digest.size, sha256: digest.sha256)
+                extraMilliseconds = digest.size / 1_000   // allow 1 MB/s on top of the usual deadline
             }
             command = ssh.command(alias: host, remote: deliverCommand(binDirectory: m.entry.binDirectory),
                                   input: request.encoded(), inputFile: m.filePath,
                                   timeoutMilliseconds: settings.timeoutSeconds * 1_000 + extraMilliseconds)
         } else {
             let target = m.entry.windowIndex.map { Tmux.exactWindow(session: m.entry.session, index: $0) } ?? m.entry.target
-            guard m.filePath == nil, case .typed(let line) = MessagePlan.plan(m.body) else {
-                var outcome = deliverToBashTool(m, ssh: ssh, settings: settings, target: target, time: time)
-                outcome.0.durationMilliseconds = MonotonicClock.milliseconds() - started
-                return outcome
+            guard m.filePath == nil, case .typed(let line)? = m.notice.message else {
+                var result = deliverToBashTool(m, ssh: ssh, settings: settings, target: target)
+                result.outcome.durationMilliseconds = MonotonicClock.milliseconds() - started
+                return result
             }
             typedLocally = line
-            let text = MessageComposer.tag(sender: m.sender, time: time) + line
+            let text = MessageComposer.tag(sender: m.sender, time: m.time, id: m.id) + line
             guard let remote = tmuxOnlyCommand(target: target, buffer: "agent-mesh-\(getpid())-\(UInt32.random(in: 0...UInt32.max))") else {
-                return (DeliveryOutcome(.remoteUnavailable, "target '\(m.entry.target)' cannot be quoted for \(host)"), "")
+                return SendResult(DeliveryOutcome(.remoteUnavailable, "target '\(m.entry.target)' cannot be quoted for \(host)"))
             }
             command = ssh.command(alias: host, remote: remote, input: Array(text.utf8))
         }
         let result: ProcessResult
         do { result = try ProcessRunner.run(command) } catch {
-            return (DeliveryOutcome(.tmuxFailure, "cannot run ssh: \(error)"), "")
+            return SendResult(DeliveryOutcome(.tmuxFailure, "cannot run ssh: \(error)"))
         }
-        var outcome = interpret(result, host: host, isAgentMesh: m.entry.protocolVersion >= 1)
+        var sent = interpret(result, host: host, isAgentMesh: isAgentMesh)
         if result.missedFirstOutput { _ = try? ProcessRunner.run(ssh.exitMaster(alias: host)) }
-        outcome.0.durationMilliseconds = MonotonicClock.milliseconds() - started
-        if m.entry.protocolVersion < 1 && outcome.0.isDelivered { outcome.1 = typedLocally }
-        return outcome
+        sent.outcome.durationMilliseconds = MonotonicClock.milliseconds() - started
+        if !isAgentMesh && sent.outcome.isDelivered { sent.typedLine = typedLocally }
+        return sent
     }
 
     /// The remote command for an agent-mesh host.
@@ -90,37 +92,38 @@ public enum RemoteSender {
     }
 
     /// Maps the ssh result to an outcome and the typed line.
-    static func interpret(_ r: ProcessResult, host: String, isAgentMesh: Bool) -> (DeliveryOutcome, String) {
+    static func interpret(_ r: ProcessResult, host: String, isAgentMesh: Bool) -> SendResult {
         if r.missedFirstOutput {
-            return (DeliveryOutcome(.tmuxFailure, "\(host) unreachable: no answer within \(r.command.firstOutputMilliseconds ?? 0) ms"), "")
+            return SendResult(DeliveryOutcome(.tmuxFailure, "\(host) unreachable: no answer within \(r.command.firstOutputMilliseconds ?? 0) ms"))
         }
         let err = r.stderrText.split(separator: "\n").last.map { String($0.trimmingSpaces()) } ?? ""
         let detail = err.hasPrefix("notify-pane: error: ") ? String(err.dropFirst(20)) : err
-        guard let reply = Exchange.sliceText(fromReply: r.stdout, readyLine: readyLine) else {
-            if r.timedOut { return (DeliveryOutcome(.tmuxFailure, "ssh to \(host) timed out after \(r.command.timeoutMilliseconds) ms"), "") }
-            return (DeliveryOutcome(.tmuxFailure, "ssh \(host): \(detail.isEmpty ? r.status.description : detail)"), "")
+        guard let text = SSH.reply(r.stdout, afterReadyLine: readyLine) else {
+            if r.timedOut { return SendResult(DeliveryOutcome(.tmuxFailure, "ssh to \(host) timed out after \(r.command.timeoutMilliseconds) ms")) }
+            return SendResult(DeliveryOutcome(.tmuxFailure, "ssh \(host): \(detail.isEmpty ? r.status.description : detail)"))
         }
-        var status: DeliveryOutcome.Status?
-        var typed = ""
-        for line in reply.split(separator: "\n") {
-            if line.hasPrefix("status ") { status = DeliveryOutcome.Status(rawValue: String(line.dropFirst(7))) }
-            if line.hasPrefix("typed ") { typed = String(line.dropFirst(6)) }
-        }
-        if r.timedOut { return (DeliveryOutcome(.tmuxFailure, "delivery on \(host) timed out after \(r.command.timeoutMilliseconds) ms"), "") }
+        let reply = RemoteReply(parsing: text)
+        if r.timedOut { return SendResult(DeliveryOutcome(.tmuxFailure, "delivery on \(host) timed out after \(r.command.timeoutMilliseconds) ms")) }
         if !isAgentMesh {
-            if r.isSuccess { return (DeliveryOutcome(.delivered), "") }
+            if r.isSuccess { return SendResult(DeliveryOutcome(.delivered)) }
             let gone = detail.contains("can't find") || detail.contains("no such")
-            return (DeliveryOutcome(gone ? .targetGone : .tmuxFailure, "tmux on \(host): \(detail)"), "")
+            return SendResult(DeliveryOutcome(gone ? .targetGone : .tmuxFailure, "tmux on \(host): \(detail)"))
         }
-        if let status {
-            return (DeliveryOutcome(status, detail), typed)
+        if let status = reply.status {
+            return SendResult(DeliveryOutcome(status, detail), typedLine: reply.typedLine)
         }
-        if r.status == .exited(2) { return (DeliveryOutcome(.targetGone, detail), "") }
-        return (DeliveryOutcome(.remoteUnavailable, "on \(host): \(detail.isEmpty ? r.status.description : detail)"), "")
+        // An older receiver, or one that refused before typing: its exit status says why.
+        if r.status == .exited(2) { return SendResult(DeliveryOutcome(.targetGone, detail)) }
+        return SendResult(DeliveryOutcome(.remoteUnavailable, "on \(host): \(detail.isEmpty ? r.status.description : detail)"))
     }
+}
 
-    /// Size and SHA-256 of a file, read once in 1 MB chunks.
-    static func hashFile(_ path: String) -> (Int, String)? {
+/// A file's size and SHA-256 (hex), read once in 1 MB chunks; nil when it cannot be read.
+struct FileDigest: Equatable {
+    var size: Int
+    var sha256: String
+
+    init?(_ path: String) {
         let fd = retryingEINTR { open(path, O_RDONLY | O_CLOEXEC) }
         if fd < 0 { return nil }
         defer { close(fd) }
@@ -134,6 +137,7 @@ public enum RemoteSender {
             chunk.withUnsafeBufferPointer { hasher.update(UnsafeBufferPointer(rebasing: $0[0..<n])) }
             size += n
         }
-        return (size, hasher.finalizeHex())
+        self.size = size
+        self.sha256 = hasher.finalizeHex()
     }
 }

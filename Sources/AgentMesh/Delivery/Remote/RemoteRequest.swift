@@ -10,18 +10,21 @@
 /// <file bytes>                                  (only with file-size; exactly that many)
 /// ```
 /// Keys: `address`, `sender`, `time` (epoch seconds of the sender's tag), `body` (raw message
-/// bytes, may be empty), `force`/`skip-dismiss` (`1`), `enter-delay` (ms), `file-name`,
-/// `file-size`, `file-sha256` (hex). Every value is length-prefixed, so no byte of a message
-/// is ever interpreted; unknown keys are ignored (newer senders, older receivers).
+/// bytes, may be empty), `force`/`skip-dismiss` (`1`), `enter-delay` (ms) — the sender's
+/// `SendOptions` —, `file-name`, `file-size`, `file-sha256` (hex). Every value is
+/// length-prefixed, so no byte of a message is ever interpreted; unknown keys are ignored
+/// (newer senders, older receivers), which is how a new option travels without a version bump.
+///
+/// The receiver answers on stdout after the ready line with a `RemoteReply`.
 public struct RemoteRequest: Equatable, Sendable {
     public var address: String
     public var sender: String
     public var time: Int
     public var body: [UInt8]
-    public var force = false
-    public var skipDismiss = false
-    public var enterDelayMilliseconds: Int?
+    public var options = SendOptions()
     public var file: FileHeader?
+    /// The message id (`MessageID`); receivers before it ignore the key and type no id.
+    public var id: String?
 
     public struct FileHeader: Equatable, Sendable {
         public var name: String
@@ -45,10 +48,11 @@ public struct RemoteRequest: Equatable, Sendable {
         field("address", Array(address.utf8))
         field("sender", Array(sender.utf8))
         field("time", Array(String(time).utf8))
+        if let id { field("id", Array(id.utf8)) }
         field("body", body)
-        if force { field("force", Array("1".utf8)) }
-        if skipDismiss { field("skip-dismiss", Array("1".utf8)) }
-        if let d = enterDelayMilliseconds { field("enter-delay", Array(String(d).utf8)) }
+        if options.force { field("force", Array("1".utf8)) }
+        if options.skipDismiss { field("skip-dismiss", Array("1".utf8)) }
+        if let d = options.enterDelayMilliseconds { field("enter-delay", Array(String(d).utf8)) }
         if let f = file {
             field("file-name", Array(f.name.utf8))
             field("file-size", Array(String(f.size).utf8))
@@ -103,9 +107,9 @@ public struct RemoteRequest: Equatable, Sendable {
             throw Malformed("address, sender, time and body are required")
         }
         var r = RemoteRequest(address: address, sender: sender, time: time, body: body)
-        r.force = text("force") == "1"
-        r.skipDismiss = text("skip-dismiss") == "1"
-        r.enterDelayMilliseconds = text("enter-delay").flatMap { Int($0) }
+        r.id = text("id").flatMap { MessageID.isValid($0) ? $0 : nil }
+        r.options = SendOptions(force: text("force") == "1", skipDismiss: text("skip-dismiss") == "1",
+                                enterDelayMilliseconds: text("enter-delay").flatMap { Int($0) })
         if let name = text("file-name") {
             guard let size = text("file-size").flatMap({ Int($0) }), size >= 0,
                   let sha = text("file-sha256"), sha.utf8.count == 64 else {
@@ -122,6 +126,40 @@ public struct RemoteRequest: Equatable, Sendable {
             var buf = [UInt8](repeating: 0, count: max(1, n))
             let got = buf.withUnsafeMutableBytes { b in retryingEINTR { Glibc.read(fd, b.baseAddress, b.count) } }
             return got > 0 ? Array(buf[0..<got]) : []
+        }
+    }
+}
+
+/// The receive side's answer, on stdout after the ready line: `status <status>`, then
+/// `typed <line>`, then `dismissed <dialog>` when a dialog was closed first. Failures also
+/// leave one `notify-pane: error:` line on stderr and the exit status (`NotifyExitCode`).
+/// A refusal before typing (bad request, unknown address, inbox) prints no reply at all.
+public struct RemoteReply: Equatable, Sendable {
+    public var status: DeliveryOutcome.Status?
+    public var typedLine: String
+    public var dismissedDialog: String?
+
+    public init(_ result: SendResult) {
+        status = result.outcome.status
+        typedLine = result.typedLine
+        dismissedDialog = result.outcome.dismissedDialog
+    }
+
+    public func encoded() -> String {
+        var out = "status \(status?.rawValue ?? "")\ntyped \(typedLine)\n"
+        if let dismissedDialog { out += "dismissed \(dismissedDialog)\n" }
+        return out
+    }
+
+    /// Reads a reply; an unknown or missing status stays nil. (The sender does not use
+    /// `dismissed`: a remote send never said which dialog the far side closed.)
+    public init(parsing text: String) {
+        status = nil
+        typedLine = ""
+        for line in text.split(separator: "\n") {
+            if line.hasPrefix("status ") { status = DeliveryOutcome.Status(rawValue: String(line.dropFirst(7))) }
+            if line.hasPrefix("typed ") { typedLine = String(line.dropFirst(6)) }
+            if line.hasPrefix("dismissed ") { dismissedDialog = String(line.dropFirst(10)) }
         }
     }
 }

@@ -25,10 +25,23 @@ enum BashToolDrop {
         return out
     }
 
+    /// The one-line notification typed after saving: the text before the saved file's name
+    /// and the text after it (the remote shell puts the name in between).
+    struct Note: Equatable {
+        var before: String
+        var after: String
+    }
+
+    /// One script's run: its outcome, and the name the file got there (`saved <name>`).
+    struct Saved {
+        var outcome: DeliveryOutcome
+        var name: String?
+    }
+
     /// The remote script (inside `sh -c '…'`: no single quote, checked by `SSH.shellWrapped`).
-    /// `note` = (text before the file name, text after it); nil = save without notifying.
+    /// `note` nil = save without notifying.
     static func script(readyLine: String, senderFolder: String, name: String, size: Int, sha256: String,
-                       note: (prefix: String, suffix: String)?, target: String?, buffer: String) -> String? {
+                       note: Note?, target: String?, buffer: String) -> String? {
         var s = "echo \(readyLine); umask 077; "
             + "d=\"$HOME/.agent-inbox/$(printf \"%b\" \"\(octal(senderFolder))\")\"; "
             + "mkdir -p \"$d\" || exit 4; t=\"$d/.incoming.$$\"; "
@@ -49,7 +62,7 @@ enum BashToolDrop {
             + "if [ -e \"$t\" ]; then rm -f \"$t\"; echo \"notify-pane: error: no free name in $d\" >&2; exit 4; fi; "
         if let note, let target {
             guard let t = SSH.doubleQuoted(target), let b = SSH.doubleQuoted(buffer) else { return nil }
-            s += "printf \"%b%s%b\" \"\(octal(note.prefix))\" \"$f\" \"\(octal(note.suffix))\" | tmux load-buffer -b \(b) - && "
+            s += "printf \"%b%s%b\" \"\(octal(note.before))\" \"$f\" \"\(octal(note.after))\" | tmux load-buffer -b \(b) - && "
                 + "tmux paste-buffer -p -d -b \(b) -t \(t) && tmux send-keys -t \(t) Enter || exit 4; "
         }
         return s + "echo \"saved $f\""
@@ -68,60 +81,61 @@ enum BashToolDrop {
 extension RemoteSender {
     /// `--file` and long or multi-line messages to a bash-tool host: the long body is saved
     /// first (and notified alone when there is no file), then the file with its note; the
-    /// lines typed read exactly as they would on an agent-mesh host.
-    static func deliverToBashTool(_ m: OutgoingMessage, ssh: SSH, settings: SyncSettings, target: String,
-                                  time: Int) -> (DeliveryOutcome, String) {
+    /// lines typed are `Notice`'s, exactly as on an agent-mesh host. The remote script types
+    /// the note with the saved name in the middle, so the note is rendered around a marker
+    /// (NUL, which no rendered line holds) and split there.
+    static func deliverToBashTool(_ m: OutgoingMessage, ssh: SSH, settings: SyncSettings, target: String) -> SendResult {
         let folder = InboxName.sanitize(m.sender, fallback: "unknown")
         let display = "~/.agent-inbox/\(folder)/"
-        let tag = MessageComposer.tag(sender: m.sender, time: time)
+        let tag = MessageComposer.tag(sender: m.sender, time: m.time, id: m.id)
         let marker = "\u{0}"
-        func split(_ line: String) -> (String, String) {
+        func around(_ line: String) -> BashToolDrop.Note {
             let parts = line.split(separator: marker, maxSplits: 1, omittingEmptySubsequences: false)
-            return (TextSanitizer.oneLine(tag + parts[0] + display), TextSanitizer.oneLine(String(parts.count > 1 ? parts[1] : "")))
+            return BashToolDrop.Note(before: TextSanitizer.oneLine(tag + parts[0] + display),
+                                     after: TextSanitizer.oneLine(String(parts.count > 1 ? parts[1] : "")))
         }
         func drop(name: String, input: [UInt8], file: String?, size: Int, digest: String,
-                  note: (String, String)?) -> (DeliveryOutcome, String?) {
+                  note: BashToolDrop.Note?) -> BashToolDrop.Saved {
             let buffer = "agent-mesh-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
             guard let script = BashToolDrop.script(readyLine: readyLine, senderFolder: folder, name: name, size: size,
-                                                   sha256: digest, note: note.map { (prefix: $0.0, suffix: $0.1) },
-                                                   target: target, buffer: buffer) else {
-                return (DeliveryOutcome(.remoteUnavailable, "target '\(target)' cannot be quoted for \(m.entry.host)"), nil)
+                                                   sha256: digest, note: note, target: target, buffer: buffer) else {
+                return BashToolDrop.Saved(outcome: DeliveryOutcome(.remoteUnavailable, "target '\(target)' cannot be quoted for \(m.entry.host)"))
             }
             let command = ssh.command(alias: m.entry.host, remote: SSH.shellWrapped(script), input: input, inputFile: file,
                                       timeoutMilliseconds: settings.timeoutSeconds * 1_000 + size / 1_000)
             let result: ProcessResult
             do { result = try ProcessRunner.run(command) } catch {
-                return (DeliveryOutcome(.tmuxFailure, "cannot run ssh: \(error)"), nil)
+                return BashToolDrop.Saved(outcome: DeliveryOutcome(.tmuxFailure, "cannot run ssh: \(error)"))
             }
             if result.missedFirstOutput { _ = try? ProcessRunner.run(ssh.exitMaster(alias: m.entry.host)) }
-            let outcome = interpret(result, host: m.entry.host, isAgentMesh: false).0
-            return (outcome, outcome.isDelivered ? BashToolDrop.savedName(result.stdout) : nil)
+            let outcome = interpret(result, host: m.entry.host, isAgentMesh: false).outcome
+            return BashToolDrop.Saved(outcome: outcome, name: outcome.isDelivered ? BashToolDrop.savedName(result.stdout) : nil)
         }
 
-        var message: String?
-        if !m.body.isEmpty || m.filePath == nil {
-            switch MessagePlan.plan(m.body) {
-            case .typed(let text):
-                message = text
-            case .inboxed(let body):
-                let stamp = WallClock.iso8601(time).filter { $0 != "-" && $0 != ":" }
-                let (outcome, saved) = drop(name: "msg-\(stamp)-0.txt", input: body, file: nil, size: body.count,
-                                            digest: SHA256.hex(body),
-                                            note: m.filePath == nil ? split(MessagePlan.pointer(displayPath: marker, bytes: body)) : nil)
-                guard outcome.isDelivered, let saved else { return (outcome, "") }
-                let pointer = MessagePlan.pointer(displayPath: display + saved, bytes: body)
-                if m.filePath == nil { return (outcome, pointer) }
-                message = pointer
+        let notice = m.notice
+        var messageSavedAt: String?
+        if let body = notice.bodyToSave {
+            let stamp = WallClock.iso8601(m.time).filter { $0 != "-" && $0 != ":" }
+            let saved = drop(name: "msg-\(stamp)-0.txt", input: body, file: nil, size: body.count, digest: SHA256.hex(body),
+                             note: m.filePath == nil ? around(notice.text(messageSavedAt: marker, file: nil)) : nil)
+            guard saved.outcome.isDelivered, let name = saved.name else { return SendResult(saved.outcome) }
+            messageSavedAt = display + name
+            if m.filePath == nil {
+                return SendResult(saved.outcome, typedLine: notice.text(messageSavedAt: messageSavedAt, file: nil))
             }
         }
-        guard let path = m.filePath else { return (DeliveryOutcome(.delivered), message ?? "") }
-        guard let (size, digest) = hashFile(path) else {
-            return (DeliveryOutcome(.tmuxFailure, "cannot read \(path)"), "")
+        guard let path = m.filePath else {
+            return SendResult(DeliveryOutcome(.delivered), typedLine: notice.text(messageSavedAt: messageSavedAt, file: nil))
         }
-        let note = split(MessagePlan.fileNote(displayPath: marker, size: size, message: message))
-        let (outcome, saved) = drop(name: InboxName.sanitize(FileSystem.baseName(path), fallback: "file"), input: [],
-                                    file: path, size: size, digest: digest, note: note)
-        guard outcome.isDelivered, let saved else { return (outcome, "") }
-        return (outcome, MessagePlan.fileNote(displayPath: display + saved, size: size, message: message))
+        guard let digest = FileDigest(path) else {
+            return SendResult(DeliveryOutcome(.tmuxFailure, "cannot read \(path)"))
+        }
+        let note = around(notice.text(messageSavedAt: messageSavedAt,
+                                      file: Notice.SavedFile(displayPath: marker, size: digest.size)))
+        let saved = drop(name: InboxName.sanitize(FileSystem.baseName(path), fallback: "file"), input: [],
+                         file: path, size: digest.size, digest: digest.sha256, note: note)
+        guard saved.outcome.isDelivered, let name = saved.name else { return SendResult(saved.outcome) }
+        return SendResult(saved.outcome, typedLine: notice.text(messageSavedAt: messageSavedAt,
+                                                                 file: Notice.SavedFile(displayPath: display + name, size: digest.size)))
     }
 }

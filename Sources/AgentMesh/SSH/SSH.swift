@@ -53,6 +53,21 @@ public struct SSH: Sendable, Equatable {
         try paths.ensureFolder(controlFolder, mode: 0o700)
     }
 
+    /// What the remote script printed after its ready line (a line of its own), or nil when
+    /// the ready line is missing. Lines before it (a chatty `.bashrc`) are dropped.
+    public static func reply(_ stdout: [UInt8], afterReadyLine readyLine: String) -> String? {
+        let ready = Array((readyLine + "\n").utf8)
+        var start = 0
+        while start + ready.count <= stdout.count {
+            if Array(stdout[start..<(start + ready.count)]) == ready {
+                return String(decoding: stdout[(start + ready.count)...], as: UTF8.self)
+            }
+            guard let nl = stdout[start...].firstIndex(of: 10) else { return nil }
+            start = nl + 1
+        }
+        return nil
+    }
+
     /// `sh -c '<script>'` for the remote login shell. The script must not contain `'`.
     public static func shellWrapped(_ script: String) -> String {
         precondition(!script.contains("'"), "remote scripts never contain a single quote")

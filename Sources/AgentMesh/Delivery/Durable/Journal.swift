@@ -1,0 +1,58 @@
+@preconcurrency import Glibc
+
+/// The receiving host's memory of which message ids it has typed: what makes a retry safe,
+/// so a message is typed at most once however often it is sent (exactly once with the
+/// sender's retries).
+///
+/// One file per id, `~/.agents/journal/<id>` (0600), lines `typing <time>` then
+/// `done <status> <time>`:
+/// - `claim` creates the file with `O_EXCL` right before the paste, under the pane lock: of
+///   two deliveries of one id, on any route, exactly one may type.
+/// - `finish` appends the outcome.
+/// - A file with `typing` and no `done` is a delivery that stopped half-way (killed, host
+///   down): the text may be in the pane, so it is never typed again and reported `unknown`.
+///
+/// Durability: created and appended without fsync (the send path's budget is a few ms and an
+/// fsync costs ~3 ms here): it survives the crash of any process and a clean reboot, not a
+/// power cut in the second after a send.
+public struct Journal {
+    public var paths: MeshPaths
+
+    public init(paths: MeshPaths) { self.paths = paths }
+
+    public enum Record: Equatable, Sendable {
+        case typing
+        case done(String)
+    }
+
+    func file(_ id: String) -> String { "\(paths.journal)/\(id)" }
+
+    /// What the journal knows of `id`, or nil when it was never typed here.
+    public func record(_ id: String) -> Record? {
+        guard MessageID.isValid(id), let text = try? FileSystem.readText(file(id)) else { return nil }
+        var record: Record = .typing
+        for line in text.split(separator: "\n") where line.hasPrefix("done ") {
+            record = .done(String(line.dropFirst(5).split(separator: " ").first ?? ""))
+        }
+        return record
+    }
+
+    /// Claims `id` for typing; false when another delivery claimed it first.
+    public func claim(_ id: String) throws(SystemError) -> Bool {
+        guard MessageID.isValid(id) else { return true }
+        try paths.ensureFolder(paths.journal, mode: 0o700)
+        let fd = retryingEINTR { open(file(id), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o600) }
+        if fd < 0 {
+            if errno == EEXIST { return false }
+            throw SystemError("open", path: file(id))
+        }
+        defer { close(fd) }
+        try FileSystem.writeAll(fd, Array("typing \(WallClock.iso8601())\n".utf8), path: file(id))
+        return true
+    }
+
+    public func finish(_ id: String, status: String) {
+        guard MessageID.isValid(id) else { return }
+        try? FileSystem.append(file(id), Array("done \(status) \(WallClock.iso8601())\n".utf8))
+    }
+}

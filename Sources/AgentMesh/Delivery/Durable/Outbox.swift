@@ -1,0 +1,122 @@
+@preconcurrency import Glibc
+
+/// The sender's record of every message it sent: written before anything is typed (intent
+/// first), brought up to date at each step, read by `notify-pane --status` and `--outbox`.
+///
+/// One file per message, `~/.agents/outbox/<id>.toml` (0600, folder 0700), written atomically
+/// (temp + rename) under the outbox lock. States: `delivering` (intent recorded, the send
+/// under way) → `delivered` | `failed` (nothing was typed: a draft, a dialog, the window
+/// gone, tmux or a host unreachable, with the reason) | `unknown` (it may have reached the
+/// pane and could not be confirmed: typed but not submitted, an unconfirmed agent screen, a
+/// cut connection after the request went out). A record left `delivering` by a process that
+/// no longer runs is reported `unknown`: the sender died mid-send.
+///
+/// Durability: like the journal, records are not fsynced (an fsync costs more here than a
+/// whole local send); they survive any process crash and a clean reboot.
+public struct Outbox {
+    public var paths: MeshPaths
+
+    public init(paths: MeshPaths) { self.paths = paths }
+
+    public struct Record: Equatable, Sendable {
+        public var id: String
+        public var to: String
+        public var host: String
+        public var sender: String
+        public var created: String
+        public var state: String
+        public var reason: String
+        public var pid: Int
+        /// `<ISO time> <state>[: <reason>]`, oldest first.
+        public var history: [String]
+
+        /// The state as a reader should take it: `delivering` of a process that is gone is `unknown`.
+        public var effectiveState: String {
+            if state == "delivering" && pid > 0 && kill(pid_t(pid), 0) != 0 && errno == ESRCH { return "unknown" }
+            return state
+        }
+
+        func table() -> TOMLTable {
+            TOMLTable([("id", .string(id)), ("to", .string(to)), ("host", .string(host)), ("sender", .string(sender)),
+                       ("created", .string(created)), ("state", .string(state)), ("reason", .string(reason)),
+                       ("pid", .integer(Int64(pid))), ("history", .array(history.map { .string($0) }))])
+        }
+
+        init?(_ t: TOMLTable) {
+            guard let id = t["id"]?.string, MessageID.isValid(id), let state = t["state"]?.string else { return nil }
+            self.id = id; self.state = state
+            to = t["to"]?.string ?? ""; host = t["host"]?.string ?? ""; sender = t["sender"]?.string ?? ""
+            created = t["created"]?.string ?? ""; reason = t["reason"]?.string ?? ""
+            pid = t["pid"]?.integer.map { Int($0) } ?? 0
+            history = t["history"]?.array?.compactMap(\.string) ?? []
+        }
+
+        init(id: String, to: String, host: String, sender: String) {
+            self.id = id; self.to = to; self.host = host; self.sender = sender
+            created = WallClock.iso8601(); state = "delivering"; reason = ""; pid = Int(getpid())
+            history = ["\(created) pending", "\(created) delivering"]
+        }
+    }
+
+    func file(_ id: String) -> String { "\(paths.outbox)/\(id).toml" }
+
+    /// Records the intent to send `m`; called before anything is typed.
+    public func begin(_ m: OutgoingMessage) throws(SystemError) {
+        let r = Record(id: m.id, to: m.entry.address, host: m.entry.host, sender: m.sender)
+        try write(r)
+    }
+
+    /// Records how the send ended.
+    public func finish(_ id: String, _ outcome: DeliveryOutcome, route: SendRoute) {
+        guard var r = read(id) else { return }
+        (r.state, r.reason) = Self.state(of: outcome, route: route)
+        r.history.append("\(WallClock.iso8601()) \(r.state)" + (r.reason.isEmpty ? "" : ": \(r.reason)"))
+        try? write(r)
+    }
+
+    /// The outcome as an outbox state and reason.
+    static func state(of o: DeliveryOutcome, route: SendRoute) -> (String, String) {
+        switch o.status {
+        case .delivered, .queued: return ("delivered", o.status == .queued ? o.detail : "")
+        case .notSubmitted, .unconfirmed, .unknown: return ("unknown", "\(o.status.rawValue): \(o.detail)")
+        case .remoteUnavailable where route != .localPane:
+            // The request may have gone out before the connection failed; the receiving
+            // journal decides a retry (never typed twice).
+            return ("unknown", "\(o.status.rawValue): \(o.detail)")
+        case .refusedDraft, .notReady, .targetGone, .tmuxFailure, .remoteUnavailable:
+            return ("failed", "\(o.status.rawValue): \(o.detail)")
+        }
+    }
+
+    public func read(_ id: String) -> Record? {
+        guard MessageID.isValid(id), let bytes = try? FileSystem.read(file(id)),
+              let t = try? TOML.parse(bytes: bytes) else { return nil }
+        return Record(t)
+    }
+
+    /// Every readable record, oldest first; unreadable files are named in `problems`.
+    public func all() -> (records: [Record], problems: [String]) {
+        var records: [Record] = [], problems: [String] = []
+        for name in FileSystem.list(paths.outbox).sorted() where name.hasSuffix(".toml") && !name.hasPrefix(".") {
+            let path = "\(paths.outbox)/\(name)"
+            do {
+                guard let bytes = try FileSystem.read(path) else { continue }
+                guard let r = Record(try TOML.parse(bytes: bytes)) else { problems.append("\(path): not an outbox record"); continue }
+                records.append(r)
+            } catch let e as TOMLError {
+                problems.append("\(path):\(e.line):\(e.column): \(e.reason)")
+            } catch {
+                problems.append("\(path): \(error)")
+            }
+        }
+        return (records, problems)
+    }
+
+    func write(_ r: Record) throws(SystemError) {
+        try paths.ensureFolder(paths.outbox, mode: 0o700)
+        try paths.ensureFolder(paths.locks, mode: 0o700)
+        let lock = try FileLock(path: paths.lock("outbox"), timeoutMilliseconds: 2_000)
+        defer { lock.unlock() }
+        try FileSystem.writeAtomically(file(r.id), Array(TOML.write(r.table()).utf8), mode: 0o600, syncFile: false)
+    }
+}

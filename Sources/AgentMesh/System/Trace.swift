@@ -1,0 +1,15 @@
+/// `AGENT_MESH_TRACE=1`: one stderr line per delivery step with the elapsed time, for
+/// diagnosing a slow or stuck send in the field.
+///
+/// It sits at the bottom layer because every layer traces (tmux calls, the registrar, the
+/// delivery engine, the tools); it only reads the environment, the clock and writes stderr.
+enum Trace {
+    nonisolated(unsafe) static let isOn = Environment.get("AGENT_MESH_TRACE") == "1"
+    nonisolated(unsafe) static let start = MonotonicClock.microseconds()
+
+    static func log(_ message: @autoclosure () -> String) {
+        guard isOn else { return }
+        let us = MonotonicClock.microseconds() - start
+        Output.err("notify-pane: trace +\(us / 1_000).\(us % 1_000 / 100)ms \(message())\n")
+    }
+}
