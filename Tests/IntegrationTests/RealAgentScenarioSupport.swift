@@ -16,8 +16,12 @@ extension RealAgentLab {
         return true
     }
 
+    /// notify-pane as `tester`; `AGENT_MESH_TRACE=1` in the test's environment passes through, so
+    /// a failure's evidence holds notify-pane's step trace.
     func send(_ body: String, env: [String: String?] = ["AGENT_NAME": "tester"]) throws -> Run {
-        try mesh.notify([address, "--", body], env: env, timeout: 60_000)
+        var e = env
+        if ProcessInfo.processInfo.environment["AGENT_MESH_TRACE"] == "1" { e["AGENT_MESH_TRACE"] = "1" }
+        return try mesh.notify([address, "--", body], env: e, timeout: 60_000)
     }
 
     var screen: String { (try? mesh.capture(pane)) ?? "<no pane>" }
