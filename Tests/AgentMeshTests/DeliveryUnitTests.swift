@@ -145,11 +145,11 @@ struct ScreenTests {
 
     @Test("a probe's output parses; identity, cursor and rows")
     func probeParse() throws {
-        let text = "bash$ hi\n\u{1b}[2mghost\u{1b}[0m\n" + "AMPROBE\t%3\t@2\t1\t0\t6\t1\t0\t80\t2\t17\t3.4\t4242\tba\\\\sh\n"
+        let text = "bash$ hi\n\u{1b}[2mghost\u{1b}[0m\n" + "AMPROBE\t%3\t@2\t1\t0\t6\t1\t0\t80\t2\t17\t3.4\t4242\thub-*\t\tba\\\\sh\n"
         let s = try #require(PaneSnapshot(probeOutput: text))
         #expect(s.paneID == "%3" && s.windowID == "@2" && s.windowIndex == 1 && !s.isInMode)
         #expect(s.cursorX == 6 && s.cursorY == 1 && s.width == 80 && s.historySize == 17)
-        #expect(s.currentCommand == "ba\\sh" && s.serverVersion == "3.4" && s.panePID == 4242)
+        #expect(s.currentCommand == "ba\\sh" && s.serverVersion == "3.4" && s.panePID == 4242 && s.allow == "hub-*" && s.deny == "")
         #expect(s.rows.count == 2 && s.rows[1].cells.allSatisfy(\.isGhost))
         #expect(PaneSnapshot(probeOutput: "no identity\n") == nil)
     }
@@ -207,10 +207,14 @@ struct EngineDataTests {
     func exitCodes() {
         let expected: [(DeliveryOutcome.Status, Int32)] = [
             (.delivered, 0), (.queued, 0), (.refusedDraft, 3), (.notSubmitted, 5), (.targetGone, 2),
-            (.tmuxFailure, 4), (.remoteUnavailable, 4),
+            (.tmuxFailure, 4), (.remoteUnavailable, 4), (.notReady, 6), (.unconfirmed, 5),
         ]
         for (status, code) in expected { #expect(NotifyExitCode.for(status).rawValue == code, "\(status)") }
         #expect(NotifyExitCode.usage.rawValue == 1 && NotifyExitCode.unknownAddress.rawValue == 2)
+        // The receive side's refusals, before anything is typed.
+        #expect(NotifyExitCode.for(RemoteRefusal.malformedRequest) == .usage)
+        #expect(NotifyExitCode.for(RemoteRefusal.unknownAddress) == .unknownAddress)
+        #expect(NotifyExitCode.for(RemoteRefusal.inboxFailure) == .transport)
     }
 
     @Test("enter delay: environment, then registry, then 0 for shells and 150 ms otherwise")

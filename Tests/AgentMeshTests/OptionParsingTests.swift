@@ -121,7 +121,7 @@ struct OptionParsingTests {
         #expect(usage { _ = try R.parseIdentify(["--role", "x"], pane: nil) }
                 == "not inside tmux ($TMUX_PANE unset): give --target <pane or session:window>")
         #expect(usage { _ = try R.parseIdentify(["--target", "x"], pane: nil) }
-                == "nothing to set: give --role, --scope or --enter-delay")
+                == "nothing to set: give --role, --scope, --enter-delay, --allow or --deny")
         #expect(usage { _ = try R.parseIdentify(["--enter-delay", "soon"], pane: "%1") }
                 == "--enter-delay takes seconds (0.15) or milliseconds (150ms), got 'soon'")
         #expect(usage { _ = try R.parseIdentify(["--bogus"], pane: "%1") } == "unknown option --bogus (see --help)")

@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Checks that the folders of Sources/AgentMesh form layers: a folder may use the top-level
-# names (types, free functions, and methods added to standard-library types) of the folders
-# below it in LAYERS, never of a folder above it, so no two folders can use each other, directly
-# or around a circle.
+# names (types, free functions, and members its extensions add to standard-library types or
+# to another folder's types) of the folders below it in LAYERS, never of a folder above it, so
+# no two folders can use each other, directly or around a circle.
 #
 # How: every .swift file is reduced to its code (comments and string literals dropped, string
 # interpolations kept); top-level declarations give each name its folder; every identifier
@@ -97,7 +97,7 @@ awk -F'\t' -v layers="$LAYERS" -v mode="$MODE" '
     if (depth == 0 && match(text, /^[ \t]*(public[ \t]+)?extension[ \t]+[A-Za-z_][A-Za-z0-9_.]*/)) {
       e = substr(text, RSTART, RLENGTH); sub(/.*[ \t]/, "", e); cur_ext = e
     } else if (depth == 0) cur_ext = ""
-    if (depth == 1 && cur_ext != "" && match(text, /^[ \t]*((public|static|mutating)[ \t]+)*func[ \t]+[A-Za-z_][A-Za-z0-9_]*/)) {
+    if (depth == 1 && cur_ext != "" && match(text, /^[ \t]*((public|package|internal|static|mutating|nonisolated)[ \t]+)*(func|var)[ \t]+[A-Za-z_][A-Za-z0-9_]*/)) {
       m = substr(text, RSTART, RLENGTH); sub(/.*[ \t]/, "", m)
       nm++; mname[nm] = m; mtype[nm] = cur_ext; mfolder[nm] = folder
     }
@@ -105,8 +105,9 @@ awk -F'\t' -v layers="$LAYERS" -v mode="$MODE" '
   }
   FNR == 1 && !members_done {
     members_done = 1
-    # methods added to types declared outside the package (String, Substring, UInt32 …)
-    for (i = 1; i <= nm; i++) if (!(mtype[i] in owner)) {
+    # members added by an extension to a type of another folder, or of the standard library
+    # (String, Substring, UInt32 …), belong to the folder of the extension
+    for (i = 1; i <= nm; i++) if (!(mtype[i] in owner) || owner[mtype[i]] != mfolder[i]) {
       if ((mname[i] in member) && member[mname[i]] != mfolder[i]) dup[mname[i]] = member[mname[i]] " and " mfolder[i]
       member[mname[i]] = mfolder[i]
     }

@@ -30,7 +30,7 @@ struct ArchitectureTests {
         #expect(r.stdoutText.hasPrefix("layers: ok"))
     }
 
-    @Test("an upward use, an unplaced folder and a name in two folders fail; comments and strings do not count")
+    @Test("an upward use (also through an added member), an unplaced folder and a name in two folders fail; comments and strings do not count")
     func violations() throws {
         let up = try tree([
             "System/Clock.swift": "/// Uses `Registrar` only in a comment.\nenum WallClock { static let s = \"Registrar\" }\n",
@@ -53,6 +53,16 @@ struct ArchitectureTests {
         #expect(o.status == .exited(1))
         #expect(o.stdoutText.contains("folder Elsewhere is not in LAYERS"), "\(o.stdoutText)")
         #expect(o.stdoutText.contains("Twice is declared in both"), "\(o.stdoutText)")
+
+        // A member that an upper folder's extension adds to a lower folder's type.
+        let added = try tree([
+            "System/Clock.swift": "enum WallClock {}\nenum U { static let x = WallClock.registryThing() }\n",
+            "Registry/More.swift": "extension WallClock {\n    static func registryThing() -> Int { 1 }\n}\n",
+        ])
+        defer { try? FileManager.default.removeItem(atPath: added) }
+        let a = try check(added)
+        #expect(a.status == .exited(1))
+        #expect(a.stdoutText.contains("layers: System uses Registry, which sits above it"), "\(a.stdoutText)")
 
         let fine = try tree(["System/A.swift": "enum A {}\n", "CLI/B.swift": "enum B { static let a = A.self }\n"])
         defer { try? FileManager.default.removeItem(atPath: fine) }

@@ -55,7 +55,7 @@ struct DeliveryTests {
         let addr = mesh.address("mesh", "rec")
         let r = try mesh.notify([addr, "hello", "there"], env: ["AGENT_NAME": "tester", "AGENT_MESH_ENTER_DELAY": "0"])
         #expect(r.code == 0)
-        let printed = try #require(try Regex(#"^→ (\S+) \(testhost\[mesh:0\]\) \[id:([0-9a-z]{14})\]: hello there\n$"#)
+        let printed = try #require(try Regex(#"^→ (\S+) \(testhost\[mesh:0\]\) \[id:([0-9a-z]{16})\]: hello there\n$"#)
             .wholeMatch(in: r.stdout), "\(r)")
         #expect(String(printed.output[1].substring ?? "") == addr)
         let id = String(printed.output[2].substring ?? "")

@@ -236,3 +236,44 @@ struct MultiHostTests {
         }
     }
 }
+
+extension MultiHostTests {
+    @Test("queued across hosts: h2 cut off → queued; healed → delivered exactly once within 10 s")
+    func queuedAcrossHosts() throws {
+        guard let mesh = try meshOfThree() else { return }
+        try ProcessRunner.run(Command(MeshHarness.script, ["down", "h2"])).check()
+        let r = try mesh.tool("h1", "notify-pane", ["--queue", "h2-work-rec", "while you were away"])
+        #expect(r.isSuccess && r.stdoutText.hasPrefix("queued "), "\(r.stdoutText) \(r.stderrText)")
+        let id = String(r.stdoutText.dropFirst("queued ".count).dropLast())
+        MonotonicClock.sleep(milliseconds: 1_500)
+        #expect(mesh.file("h2", "rec.txt").map { String(decoding: $0, as: UTF8.self).contains("away") } != true)
+        try ProcessRunner.run(Command(MeshHarness.script, ["heal", "h2"])).check()
+        let healed = MonotonicClock.milliseconds()
+        let arrived = eventually(12) {
+            String(decoding: mesh.file("h2", "rec.txt") ?? [], as: UTF8.self).contains("] while you were away\n")
+        }
+        let latency = MonotonicClock.milliseconds() - healed
+        #expect(arrived && latency <= 10_000, "delivered \(latency) ms after the heal")
+        MonotonicClock.sleep(milliseconds: 1_500)
+        let text = String(decoding: mesh.file("h2", "rec.txt") ?? [], as: UTF8.self)
+        #expect(text.components(separatedBy: "while you were away").count == 2, "\(text)")
+        #expect(text.contains("[id:\(id)] while you were away"))
+        let status = try mesh.tool("h1", "notify-pane", ["--status", id]).stdoutText
+        #expect(status.contains("state: delivered"), "\(status)")
+    }
+
+    @Test("the receiving journal: the same request delivered twice over ssh is typed once")
+    func retryOverSSHIsTypedOnce() throws {
+        guard let mesh = try meshOfThree() else { return }
+        var request = RemoteRequest(address: "h2-work-rec", sender: "h1", time: 1_796_000_000, body: Array("exactly once".utf8))
+        request.id = MessageID.make()
+        let first = try mesh.tool("h2", "notify-pane", ["--deliver-stdin"], input: request.encoded())
+        #expect(first.isSuccess && first.stdoutText.contains("status delivered"), "\(first.stdoutText) \(first.stderrText)")
+        let second = try mesh.tool("h2", "notify-pane", ["--deliver-stdin"], input: request.encoded())
+        #expect(second.isSuccess && second.stdoutText.contains("status delivered"), "\(second.stdoutText) \(second.stderrText)")
+        #expect(recorded(mesh, "h2", endsWith: "] exactly once\n"))
+        MonotonicClock.sleep(milliseconds: 800)
+        let text = String(decoding: mesh.file("h2", "rec.txt") ?? [], as: UTF8.self)
+        #expect(text.components(separatedBy: "exactly once").count == 2, "\(text)")
+    }
+}

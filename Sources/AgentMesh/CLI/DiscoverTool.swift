@@ -65,6 +65,11 @@ public enum DiscoverTool {
                     if case .unreachable(let why) = outcome, !quiet { Output.err("\(name): \(alias) unreachable: \(why)\n") }
                 }
                 parts.append(report.summary)
+                // Peers that came back may be what queued messages wait for.
+                MessageQueue(paths: paths).startRunner()
+                // Records a retry or a reply could still need are kept a week.
+                Outbox(paths: paths).prune(olderThan: 7 * 86_400)
+                Journal(paths: paths).prune(olderThan: 7 * 86_400)
             } else {
                 let store = RegistryStore(paths: paths)
                 let lock = try store.lockRegistry()

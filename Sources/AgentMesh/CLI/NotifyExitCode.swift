@@ -24,6 +24,10 @@ public enum NotifyExitCode: Int32, Sendable {
     /// or update question, an unknown screen, still starting): refused, nothing typed.
     /// `FORCE_SEND=1` does not override it.
     case notReady = 6
+    /// The loop guard refused it: too many messages between these two in the rate window.
+    case loopGuard = 7
+    /// The recipient's window does not accept this sender (`@agent-allow` / `@agent-deny`).
+    case refusedSender = 8
 
     /// The mapping of every delivery status.
     public static func `for`(_ status: DeliveryOutcome.Status) -> NotifyExitCode {
@@ -32,6 +36,7 @@ public enum NotifyExitCode: Int32, Sendable {
         case .refusedDraft: return .draft
         case .notSubmitted, .unconfirmed, .unknown: return .notSubmitted
         case .notReady: return .notReady
+        case .refusedSender: return .refusedSender
         case .targetGone: return .unknownAddress
         case .tmuxFailure, .remoteUnavailable: return .transport
         }
@@ -46,3 +51,6 @@ public enum NotifyExitCode: Int32, Sendable {
         }
     }
 }
+
+/// Lets a reported failure travel as a `Result`'s error (the message is already on stderr).
+extension NotifyExitCode: Error {}

@@ -19,6 +19,9 @@ public struct NotifyPaneOptions: Equatable, Sendable {
         /// `--status [<id>]` (one message, or every record) and `--outbox` (the unfinished ones).
         case status(id: String?, json: Bool)
         case outbox(json: Bool)
+        case cancel(id: String)
+        /// Hidden: the queue runner (`--run-queue`, alone), started detached by senders and hooks.
+        case runQueue
         case list(long: Bool, json: Bool)
         case completion(shell: String)
         /// Hidden: the receive side of a remote send (`--deliver-stdin`, alone).
@@ -31,6 +34,20 @@ public struct NotifyPaneOptions: Equatable, Sendable {
     public var filePath: String?
     public var messageWords: [String] = []
     public var readsStdin = false
+    /// `--queue` (or `AGENT_MESH_QUEUE=1`, or `--wait`): keep an undeliverable message.
+    public var queues = false
+    public var waitSeconds: Int?
+    public var ttlSeconds = MessageQueue.defaultTTLSeconds
+    public var cancelsAfterWait = false
+    var cancelID = ""
+    /// Broadcast: `--all`, `--role <glob>`, or an address holding `*`, `?` or `[`.
+    public var sendsToAll = false
+    public var role: String?
+    public var maximumRecipients: Int?
+    public var printsJSON = false
+    /// `--reply <id>`: the address is that message's sender, and the tag says `[re:<id>]`.
+    public var replyTo: String?
+    public var isBroadcast: Bool { sendsToAll || role != nil || (address.map(Broadcast.isPattern) ?? false) }
 
     public init() {}
 
@@ -44,6 +61,8 @@ public struct NotifyPaneOptions: Equatable, Sendable {
             o.mode = .deliverStdin
             return o
         }
+        if arguments == ["--run-queue"] { o.mode = .runQueue; return o }
+        o.queues = Environment.get("AGENT_MESH_QUEUE") == "1"
         var given: Set<String> = []
         var completionShell = ""
         var i = 0
@@ -65,14 +84,14 @@ public struct NotifyPaneOptions: Equatable, Sendable {
             let a = arguments[i]
             if a == "--" { i += 1; if i < arguments.count { o.address = arguments[i]; i += 1 }; break }
             if let (option, v) = inlineValue(a, allowed: everyValueOption) {
-                o.set(option, v, shell: &completionShell)
+                try o.setChecked(option, v, shell: &completionShell)
                 given.insert(option.id); i += 1; continue
             }
             guard a.count > 1, a.hasPrefix("-") else { o.address = a; i += 1; break }
             guard let option = table.option(named: a), !option.isHidden else {
                 throw UsageError("unknown option '\(a)' (see --help)")
             }
-            o.set(option, option.argument.takesValue ? try value(a) : "", shell: &completionShell)
+            try o.setChecked(option, option.argument.takesValue ? try value(a) : "", shell: &completionShell)
             given.insert(option.id)
             i += 1
         }
@@ -85,6 +104,11 @@ public struct NotifyPaneOptions: Equatable, Sendable {
             o.mode = .completion(shell: completionShell)
             return o
         }
+        if given.contains("cancel") {
+            guard MessageID.isValid(o.cancelID) else { throw UsageError("--cancel takes a message id, not '\(o.cancelID)'") }
+            o.mode = .cancel(id: o.cancelID)
+            return o
+        }
         if given.contains("status") {
             if let id = o.address, !MessageID.isValid(id) { throw UsageError("--status takes a message id, not '\(id)'") }
             o.mode = .status(id: o.address, json: given.contains("json"))
@@ -95,6 +119,20 @@ public struct NotifyPaneOptions: Equatable, Sendable {
             o.mode = .outbox(json: given.contains("json"))
             return o
         }
+        if o.replyTo != nil, let first = o.address {
+            // --reply names no address: the first word is the message's.
+            guard !o.sendsToAll && o.role == nil else { throw UsageError("--reply answers one message; drop --all/--role") }
+            o.address = nil; i -= 1; _ = first
+        }
+        let selectsMany = o.sendsToAll || o.role != nil
+        if selectsMany || (given.contains("json") && o.address.map(Broadcast.isPattern) == true && !given.contains("list")) {
+            if given.contains("list") || given.contains("long") { throw UsageError("--list does not send; drop --all/--role") }
+            if o.sendsToAll && o.role != nil { throw UsageError("--all and --role exclude each other") }
+            o.printsJSON = given.contains("json")
+            given.remove("json")
+            // --all and --role name no address: the first word is the message's.
+            if selectsMany, let first = o.address { o.address = nil; i -= 1; _ = first }
+        }
         if !given.isDisjoint(with: ["list", "long", "json"]) {
             guard o.address == nil else { throw UsageError("--list takes no address") }
             o.mode = .list(long: given.contains("long"), json: given.contains("json"))
@@ -102,7 +140,8 @@ public struct NotifyPaneOptions: Equatable, Sendable {
         }
         if given.contains("whoami") { o.mode = .whoami; return o }
         if given.contains("profiles") { o.mode = .profiles; return o }
-        guard let address = o.address, !address.isEmpty else { throw UsageError("missing address (see --help)") }
+        guard selectsMany || o.replyTo != nil || !(o.address ?? "").isEmpty else { throw UsageError("missing address (see --help)") }
+        let address = o.address ?? (o.replyTo.map { "--reply \($0)" } ?? (o.sendsToAll ? "--all" : "--role \(o.role ?? "")"))
         // After the address: a few options, then the message.
         while i < arguments.count {
             let a = arguments[i]
@@ -114,7 +153,7 @@ public struct NotifyPaneOptions: Equatable, Sendable {
                 i += 1; continue
             }
             if let (option, v) = inlineValue(a, allowed: afterAddress) {
-                o.set(option, v, shell: &completionShell)
+                try o.setChecked(option, v, shell: &completionShell)
                 i += 1; continue
             }
             break
@@ -125,6 +164,36 @@ public struct NotifyPaneOptions: Equatable, Sendable {
             throw UsageError("missing message for \(address) (give words, '-' for stdin, or --file <path>)")
         }
         return o
+    }
+
+    /// `set`, plus the options whose value must be checked (durations).
+    private mutating func setChecked(_ option: ToolOption, _ value: String, shell: inout String) throws(UsageError) {
+        switch option.id {
+        case "wait", "ttl":
+            guard let seconds = Self.duration(value), seconds > 0 else {
+                throw UsageError("\(option.names[0]) takes a duration such as 30s, 10m, 2h or 1d, not '\(value)'")
+            }
+            if option.id == "wait" { waitSeconds = seconds; queues = true } else { ttlSeconds = seconds }
+        case "queue": queues = true
+        case "all": sendsToAll = true
+        case "reply":
+            guard MessageID.isValid(value) else { throw UsageError("--reply takes a message id, not '\(value)'") }
+            replyTo = value
+        case "role": role = value
+        case "max":
+            guard let n = Int(value), n > 0 else { throw UsageError("--max takes a number of recipients, not '\(value)'") }
+            maximumRecipients = n
+        case "no-queue": cancelsAfterWait = true
+        case "cancel": cancelID = value
+        default: set(option, value, shell: &shell)
+        }
+    }
+
+    /// `90`, `90s`, `10m`, `2h`, `1d` → seconds; nil when unreadable.
+    static func duration(_ text: String) -> Int? {
+        let units: [Character: Int] = ["s": 1, "m": 60, "h": 3_600, "d": 86_400]
+        if let last = text.last, let unit = units[last] { return Int(text.dropLast()).map { $0 * unit } }
+        return Int(text)
     }
 
     /// Records one option's effect; modes are decided once every option is read.

@@ -49,6 +49,18 @@ public enum NotifyPaneTool {
             return OutboxReport.status(Outbox(paths: paths), id: id, json: json, tool: name)
         case .outbox(let json):
             return OutboxReport.outbox(Outbox(paths: paths), json: json, tool: name)
+        case .cancel(let id):
+            guard MessageQueue(paths: paths).cancel(id) else {
+                return fail("message \(id) is not queued (see notify-pane --status \(id))", .unknownAddress)
+            }
+            Output.out("cancelled \(id)\n")
+            return 0
+        case .runQueue:
+            let selfAlias = HostIdentity.selfAlias(paths)
+            MessageQueue(paths: paths).run(selfAlias: selfAlias) { m in
+                SendPipeline.attempt(m, paths: paths, selfAlias: selfAlias, auditsRetryableRefusals: false)
+            }
+            return 0
         case .whoami:
             Output.out(SenderIdentity.resolve(paths: paths, selfAlias: HostIdentity.selfAlias(paths)) + "\n")
             return 0
@@ -62,8 +74,16 @@ public enum NotifyPaneTool {
     }
 
     static func send(_ o: NotifyPaneOptions, paths: MeshPaths) -> Int32 {
-        let address = o.address ?? ""
+        var address = o.address ?? ""
         let selfAlias = HostIdentity.selfAlias(paths)
+        if let id = o.replyTo {
+            // The message's sender, as this host's journal recorded it when it was typed here.
+            guard let sender = Journal(paths: paths).sender(of: id) else {
+                return fail("message \(id) was not typed into a pane of this host: no sender to reply to", .unknownAddress)
+            }
+            address = sender
+        }
+        if o.isBroadcast { return Broadcast.run(o, paths: paths, selfAlias: selfAlias) }
         // Fast path: this host's own slice is authoritative for its agents (and is all a
         // local send needs); the assembled view of every host is read only when it misses.
         let store = RegistryStore(paths: paths)
@@ -73,22 +93,17 @@ public enum NotifyPaneTool {
             let view = store.loadView(selfAlias: selfAlias)
             found = view.entries.first(where: { $0.address == address })
             localEntries = view.entries.filter { $0.host == selfAlias }
+            if found == nil, let id = o.replyTo {
+                return fail("message \(id) came from '\(TextSanitizer.oneLine(address))', which is not an agent address "
+                            + "(it was sent from outside tmux, or its window is gone): nowhere to reply", .unknownAddress)
+            }
             if found == nil { return unknown(address, view) }
         }
         guard let entry = found else { return NotifyExitCode.unknownAddress.rawValue }
-        // The body: words joined by spaces (like "$*"), or stdin.
-        var body: [UInt8] = Array(o.messageWords.joined(separator: " ").utf8)
-        if o.readsStdin {
-            body = readStandardInput()
-            if body.last == 10 { body.removeLast(); if body.last == 13 { body.removeLast() } }
-            if body.isEmpty && o.filePath == nil { return fail("empty message on stdin", .usage) }
-        }
-        if let path = o.filePath {
-            if let problem = unreadable(path) { return fail("cannot read \(path): \(problem)", .usage) }
-        }
-        let delayText = Environment.nonEmpty("AGENT_MESH_ENTER_DELAY")
-        if let delayText, AgentEntry.parseDelay(delayText) == nil {
-            return fail("AGENT_MESH_ENTER_DELAY takes seconds (0.15) or milliseconds (150ms), got '\(delayText)'", .usage)
+        let body: [UInt8], delayText: String?
+        switch readBody(o) {
+        case .failure(let code): return code.rawValue
+        case .success(let b): (body, delayText) = b
         }
         Trace.log("registry read")
         let sender = SenderIdentity.resolve(paths: paths, selfAlias: selfAlias,
@@ -97,9 +112,23 @@ public enum NotifyPaneTool {
                                   skipDismiss: Environment.get("SKIP_DISMISS") == "1",
                                   enterDelayMilliseconds: EnterDelayPolicy.override(environment: delayText,
                                                                                     entry: entry.enterDelayMilliseconds))
-        let message = OutgoingMessage(entry: entry, sender: sender, body: body, filePath: o.filePath, options: options)
+        let guardian = LoopGuard(paths: paths)
+        if let warning = guardian.warning { Output.err("\(name): warning: \(warning)\n") }
+        if let why = guardian.refusal(sender: sender, recipient: entry.address) {
+            return fail("\(address): \(why)", .loopGuard)
+        }
+        var message = OutgoingMessage(entry: entry, sender: sender, body: body, filePath: o.filePath, options: options)
+        message.replyTo = o.replyTo
+        if o.queues && MessageQueue(paths: paths).hasQueued(to: entry.address) {
+            // Order: behind the messages already waiting for this recipient, not around them.
+            do { try Outbox(paths: paths).begin(message) } catch { return fail("cannot write the outbox: \(error)", .transport) }
+            return queue(message, after: DeliveryOutcome(.notReady, "waiting behind earlier queued messages"), options: o, paths: paths)
+        }
         let result = SendPipeline.send(message, paths: paths, selfAlias: selfAlias)
         let outcome = result.outcome
+        if o.queues && MessageQueue.isRetryable(outcome.status) {
+            return queue(message, after: outcome, options: o, paths: paths)
+        }
         if let dialog = outcome.dismissedDialog, !o.isQuiet {
             Output.err("\(name): dismissed a \(dialog) dialog on \(address) before delivery\n")
         }
@@ -112,6 +141,61 @@ public enum NotifyPaneTool {
         }
         Trace.log("done")
         return 0
+    }
+
+    /// The body (words joined by spaces like "$*", or stdin), checked with the file and the
+    /// enter delay; a failure has already been reported.
+    static func readBody(_ o: NotifyPaneOptions) -> Result<([UInt8], String?), NotifyExitCode> {
+        var body: [UInt8] = Array(o.messageWords.joined(separator: " ").utf8)
+        if o.readsStdin {
+            body = readStandardInput()
+            if body.last == 10 { body.removeLast(); if body.last == 13 { body.removeLast() } }
+            if body.isEmpty && o.filePath == nil { fail("empty message on stdin", .usage); return .failure(.usage) }
+        }
+        if let path = o.filePath, let problem = unreadable(path) {
+            fail("cannot read \(path): \(problem)", .usage); return .failure(.usage)
+        }
+        let delayText = Environment.nonEmpty("AGENT_MESH_ENTER_DELAY")
+        if let delayText, AgentEntry.parseDelay(delayText) == nil {
+            fail("AGENT_MESH_ENTER_DELAY takes seconds (0.15) or milliseconds (150ms), got '\(delayText)'", .usage)
+            return .failure(.usage)
+        }
+        return .success((body, delayText))
+    }
+
+    /// `--queue`: the refused message waits in the outbox for the runner; `--wait` watches it.
+    static func queue(_ m: OutgoingMessage, after outcome: DeliveryOutcome, options o: NotifyPaneOptions,
+                      paths: MeshPaths) -> Int32 {
+        let queue = MessageQueue(paths: paths)
+        do { try queue.enqueue(m, after: outcome, ttlSeconds: o.ttlSeconds) } catch {
+            return fail("\(m.entry.address): \(outcome.detail); and it could not be queued: \(error)", NotifyExitCode.for(outcome.status))
+        }
+        queue.startRunner()
+        guard let wait = o.waitSeconds else {
+            Output.out("queued \(m.id)\n")
+            if !o.isQuiet { Output.err("\(name): \(m.entry.address): queued (\(outcome.detail))\n") }
+            return 0
+        }
+        let deadline = MonotonicClock.milliseconds() + wait * 1_000
+        while MonotonicClock.milliseconds() < deadline {
+            MonotonicClock.sleep(milliseconds: 100)
+            guard let r = queue.outbox.read(m.id) else { break }
+            switch r.state {
+            case "delivered":
+                Output.out(o.isQuiet ? "\(m.id)\n" : "→ \(m.entry.address) (\(m.entry.host)[\(m.entry.target)]) [id:\(m.id)]: delivered after waiting\n")
+                return 0
+            case "queued": continue
+            default:
+                let status = DeliveryOutcome.Status(rawValue: String(r.reason.prefix { $0 != ":" })) ?? .unknown
+                return fail("\(m.entry.address): \(r.state): \(r.reason)", NotifyExitCode.for(status))
+            }
+        }
+        let last = queue.outbox.read(m.id)
+        let status = last.flatMap { DeliveryOutcome.Status(rawValue: String($0.reason.prefix { $0 != ":" })) } ?? outcome.status
+        if o.cancelsAfterWait { _ = queue.cancel(m.id) }
+        let kept = o.cancelsAfterWait ? "cancelled" : "still queued as \(m.id)"
+        return fail("\(m.entry.address): not delivered within \(wait) s (\(last?.reason ?? outcome.detail)); \(kept)",
+                    NotifyExitCode.for(status))
     }
 
     /// The hidden receive side of a remote send (`--deliver-stdin`, run over ssh by the

@@ -10,7 +10,9 @@ extension OptionTable {
             "notify-pane [-q] <address> -                  (message from stdin)",
             "notify-pane --list [--long | --json]",
             "notify-pane --whoami | --help | --version | --completion bash|zsh",
-            "notify-pane --status [<id>] [--json] | --outbox [--json]",
+            "notify-pane --status [<id>] [--json] | --outbox [--json] | --cancel <id>",
+            "notify-pane [--json] [--max N] ('<glob>' | --all | --role <glob>) <message…>   (broadcast)",
+            "notify-pane --reply <id> <message…>",
         ],
         about: """
         Types "[from <sender> @ <time>] <message>" into the agent's tmux pane and presses Enter,
@@ -27,6 +29,28 @@ extension OptionTable {
                 host (never overwriting a different file: name.1.ext, …) and send
                 "file dropped at … (N bytes)[: message]"
                 """, summary: "send a file to the agent's inbox"),
+            ToolOption("reply", ["--reply"], .text("<id>"), help: "answer message <id> (received on this host): to its sender, tagged [re:<id>] (no address)",
+                       summary: "reply to a message"),
+            ToolOption("all", ["--all"], help: "broadcast: every live agent of the mesh but the sender (no address)",
+                       summary: "send to every agent"),
+            ToolOption("role", ["--role"], .text("<glob>"), help: "broadcast: every live agent whose role (@agent-role) matches",
+                       summary: "send to agents with this role"),
+            ToolOption("max", ["--max"], .text("<n>"), help: "broadcast: allow more than 16 recipients (max_broadcast)",
+                       summary: "recipient limit of a broadcast"),
+            ToolOption("queue", ["--queue"], help: """
+                if the recipient cannot take it now (a draft, a dialog, a busy pane, a host
+                unreachable, the window gone for now), keep it and deliver it as soon as it
+                can: exit 0, "queued <id>" on stdout
+                """, summary: "queue the message if it cannot be delivered now", environment: "AGENT_MESH_QUEUE=1"),
+            ToolOption("wait", ["--wait"], .text("<duration>"), help: "with --queue (implied): wait up to 30s, 10m, 1h … for the delivery",
+                       summary: "wait for a queued delivery"),
+            ToolOption("ttl", ["--ttl"], .text("<duration>"), help: "a queued message expires after this (default 24h)",
+                       summary: "time to live of a queued message"),
+            ToolOption("no-queue", ["--no-queue"], help: "with --wait: cancel the message if it was not delivered in time",
+                       summary: "cancel after --wait"),
+            ToolOption("cancel", ["--cancel"], .text("<id>"), help: "cancel a queued message", summary: "cancel a queued message",
+                       terminal: true),
+            ToolOption("run-queue", ["--run-queue"], help: "deliver queued messages until none is left", hidden: true),
             ToolOption("stdin", ["-"], help: "read the message from stdin (one trailing newline is dropped)",
                        operand: true),
             ToolOption("end", ["--"], help: """
@@ -72,6 +96,8 @@ extension OptionTable {
           0 delivered   1 usage or unreadable file   2 unknown address or window gone
           3 recipient has a draft (refused)   4 tmux/ssh failure   5 typed but not submitted
           6 agent not at its composer (dialog, permission prompt, unknown screen): nothing typed
+          7 loop guard: too many messages between these two agents lately: nothing sent
+          8 the recipient's window does not accept this sender (@agent-allow, @agent-deny)
         """)
 
     public static let registerHook = OptionTable(
@@ -97,6 +123,11 @@ extension OptionTable {
         options: [
             ToolOption("role", ["--role"], .text("TEXT"), help: "identify: the window's role (@agent-role)",
                        summary: "this window's role"),
+            ToolOption("allow", ["--allow"], .text("PATTERNS"),
+                       help: "identify: who may send here (@agent-allow): sender globs, @host globs, name@host; unset = everyone",
+                       summary: "senders allowed to type here"),
+            ToolOption("deny", ["--deny"], .text("PATTERNS"), help: "identify: who may not send here (@agent-deny); wins over --allow",
+                       summary: "senders refused here"),
             ToolOption("scope", ["--scope"], .text("TEXT"), help: "identify: what it works on (@agent-scope)",
                        summary: "what this window works on"),
             ToolOption("enter-delay", ["--enter-delay"], .text("SECONDS"),

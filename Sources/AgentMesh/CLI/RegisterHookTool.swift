@@ -45,6 +45,9 @@ public enum RegisterHookTool {
             } catch {
                 report("\(verb) \(args[1]): \(error)", paths: paths)
             }
+            // A tmux event may be what a queued message waits for (a draft cleared, a window
+            // back): make sure a runner is there (one directory read when nothing is queued).
+            MessageQueue(paths: paths).startRunner()
             Trace.log("hook: done")
             return 0
         case "identify":
@@ -86,6 +89,8 @@ public enum RegisterHookTool {
             switch table.option(named: option)?.id {
             case "role": settings.append(WindowOption(name: "@agent-role", value: value))
             case "scope": settings.append(WindowOption(name: "@agent-scope", value: value))
+            case "allow": settings.append(WindowOption(name: "@agent-allow", value: value))
+            case "deny": settings.append(WindowOption(name: "@agent-deny", value: value))
             case "enter-delay":
                 guard AgentEntry.parseDelay(value) != nil else {
                     throw UsageError("--enter-delay takes seconds (0.15) or milliseconds (150ms), got '\(value)'")
@@ -96,7 +101,7 @@ public enum RegisterHookTool {
             }
         }
         guard scanner.positionals.isEmpty else { throw UsageError("unexpected argument '\(scanner.positionals[0])'") }
-        guard !settings.isEmpty else { throw UsageError("nothing to set: give --role, --scope or --enter-delay") }
+        guard !settings.isEmpty else { throw UsageError("nothing to set: give --role, --scope, --enter-delay, --allow or --deny") }
         guard let target else { throw UsageError("not inside tmux ($TMUX_PANE unset): give --target <pane or session:window>") }
         return IdentifyRequest(settings: settings, target: target)
     }

@@ -81,6 +81,11 @@ public struct DeliveryEngine {
         case .failure(let o): return o
         case .success(let s): before = s
         }
+        // Who may type here: the pane's @agent-allow / @agent-deny, matched before anything else.
+        if let sender = r.sender,
+           let why = SenderPolicy(allow: before.allow, deny: before.deny).refusal(sender: sender, host: r.senderHost ?? "") {
+            return DeliveryOutcome(.refusedSender, why + "; not typed", paneID: paneID)
+        }
         let profiles = ProfileSet.load(agentsDirectory: paths.agents)
         if let warning = profiles.warning { Output.err("notify-pane: warning: \(warning)\n") }
         let profile = profiles.profile(AgentDetector(profiles: profiles).kind(command: before.currentCommand,
@@ -136,7 +141,7 @@ public struct DeliveryEngine {
                                   timeoutMilliseconds: client.timeoutMilliseconds + delay)
         if let id = r.messageID {
             do {
-                guard try journal.claim(id) else { return Self.duplicate(id, journal.record(id) ?? .typing, paneID) }
+                guard try journal.claim(id, sender: r.sender, recipient: r.recipient) else { return Self.duplicate(id, journal.record(id) ?? .typing, paneID) }
             } catch {
                 return DeliveryOutcome(.tmuxFailure, "cannot write the delivery journal: \(error)", paneID: paneID)
             }

@@ -26,6 +26,8 @@ public struct DeliveryOutcome: Equatable, Sendable {
         /// An earlier delivery of this message id stopped between typing and its outcome
         /// (the receiving journal says `typing` only): it may be in the pane; never typed again.
         case unknown
+        /// The pane's `@agent-allow` / `@agent-deny` refuse this sender; nothing typed.
+        case refusedSender = "refused-sender"
     }
 
     public var status: Status

@@ -15,6 +15,13 @@ public struct DeliveryRequest: Sendable, Equatable {
     public var options: SendOptions
     /// The message's id (`MessageID`); with one, the receiving `Journal` types it at most once.
     public var messageID: String?
+    /// Who sent it (the tag's `from`), kept in the journal for `--reply`.
+    public var sender: String?
+    /// The address it is typed for, kept in the journal (the loop guard counts pairs).
+    public var recipient: String?
+    /// The sender's host: this host for a local send, the request's claim for a remote one.
+    /// With `sender`, what the pane's `@agent-allow` / `@agent-deny` are matched against.
+    public var senderHost: String?
 
     public init(socket: String?, paneID: String?, windowID: String?, session: String, windowIndex: Int?,
                 text: String, options: SendOptions = SendOptions(), messageID: String? = nil) {

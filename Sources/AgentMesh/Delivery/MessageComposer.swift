@@ -11,9 +11,10 @@
 ///   line comfortably is never typed; see `MessagePlan`.
 public enum MessageComposer {
     /// `[from <sender> @ <time>] [id:<id>] ` (the id part only when there is a valid id).
-    public static func tag(sender: String, time: Int = WallClock.now(), id: String? = nil) -> String {
+    public static func tag(sender: String, time: Int = WallClock.now(), id: String? = nil, replyTo: String? = nil) -> String {
         let idPart = id.map { MessageID.isValid($0) ? "[id:\($0)] " : "" } ?? ""
-        return "[from \(TextSanitizer.oneLine(sender)) @ \(WallClock.iso8601(time))] " + idPart
+        let rePart = replyTo.map { MessageID.isValid($0) ? "[re:\($0)] " : "" } ?? ""
+        return "[from \(TextSanitizer.oneLine(sender)) @ \(WallClock.iso8601(time))] " + idPart + rePart
     }
 
     /// Tag + sanitised body.

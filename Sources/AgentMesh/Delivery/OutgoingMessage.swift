@@ -12,6 +12,8 @@ public struct OutgoingMessage: Sendable {
     public var time: Int
     /// The message's id, made when the message is planned (`MessageID`), in its tag and records.
     public var id: String
+    /// The id this message answers (`--reply`), typed as `[re:<id>]`.
+    public var replyTo: String?
 
     public init(entry: AgentEntry, sender: String, body: [UInt8], filePath: String? = nil,
                 options: SendOptions = SendOptions(), time: Int = WallClock.now(), id: String = MessageID.make()) {
@@ -44,7 +46,7 @@ public enum LocalDelivery {
     }
 
     /// The local route: saves, renders, types. An inbox failure is a `.tmuxFailure` outcome.
-    public static func deliver(_ m: OutgoingMessage, paths: MeshPaths) -> SendResult {
+    public static func deliver(_ m: OutgoingMessage, paths: MeshPaths, senderHost: String? = nil) -> SendResult {
         let line: String
         do {
             line = try typedLine(m.notice, sender: m.sender, time: m.time, file: m.filePath.map { .path($0) },
@@ -56,7 +58,8 @@ public enum LocalDelivery {
                 return SendResult(DeliveryOutcome(.tmuxFailure, "file \(TextSanitizer.oneLine(name)) arrived damaged"))
             }
         }
-        return type(line, to: m.entry, sender: m.sender, time: m.time, options: m.options, paths: paths, id: m.id)
+        return type(line, to: m.entry, sender: m.sender, time: m.time, options: m.options, paths: paths, id: m.id,
+                    replyTo: m.replyTo, senderHost: senderHost ?? m.entry.host)
     }
 
     /// Saves the inboxed body and the file in this host's inbox; returns the sanitised line
@@ -90,9 +93,13 @@ public enum LocalDelivery {
 
     /// Tag + `line` through the engine.
     public static func type(_ line: String, to entry: AgentEntry, sender: String, time: Int, options: SendOptions,
-                            paths: MeshPaths, id: String? = nil) -> SendResult {
-        let text = MessageComposer.tag(sender: sender, time: time, id: id) + line
-        let request = DeliveryRequest(entry: entry, text: text, options: options, messageID: id)
+                            paths: MeshPaths, id: String? = nil, replyTo: String? = nil,
+                            senderHost: String? = nil) -> SendResult {
+        let text = MessageComposer.tag(sender: sender, time: time, id: id, replyTo: replyTo) + line
+        var request = DeliveryRequest(entry: entry, text: text, options: options, messageID: id)
+        request.sender = sender
+        request.recipient = entry.address
+        request.senderHost = senderHost
         return SendResult(DeliveryEngine(paths: paths).deliver(request), typedLine: line)
     }
 }

@@ -24,26 +24,32 @@ public struct PaneSnapshot: Equatable, Sendable {
     public var serverVersion: String = ""
     /// `#{pane_pid}`: the program the pane started (its process tree tells the agent kind).
     public var panePID: Int = 0
+    /// `@agent-allow` / `@agent-deny` as tmux resolves them for the pane (pane, window,
+    /// session, global): who may send here (`SenderPolicy`).
+    public var allow: String = ""
+    public var deny: String = ""
 
     /// The display-message format: tab-separated (tmux prints a tab raw on every version),
     /// the fixed first field finds the line, the one free-text field comes last (see `TmuxFormat`).
     public static let format = (["AMPROBE"] + [
         "pane_id", "window_id", "window_index", "pane_in_mode", "cursor_x", "cursor_y", "pane_dead",
         "pane_width", "pane_height", "history_size", "version", "pane_pid",
-    ].map(TmuxFormat.plain) + [TmuxFormat.text("pane_current_command")]).joined(separator: "\t")
+    ].map(TmuxFormat.plain) + [TmuxFormat.text("@agent-allow"), TmuxFormat.text("@agent-deny"),
+                                TmuxFormat.text("pane_current_command")]).joined(separator: "\t")
 
     /// Parses the probe's stdout; nil when the identity line is missing or malformed.
     public init?(probeOutput text: String) {
         var lines = text.split(separator: "\n", omittingEmptySubsequences: false)
         while let last = lines.last, last.isEmpty { lines.removeLast() }
         guard let index = lines.lastIndex(where: { $0.hasPrefix("AMPROBE\t") }) else { return nil }
-        let f = lines[index].split(separator: "\t", maxSplits: 13, omittingEmptySubsequences: false).map(String.init)
-        guard f.count == 14, let history = Int(f[10]), let wi = Int(f[3]), let cx = Int(f[5]), let cy = Int(f[6]),
+        let f = lines[index].split(separator: "\t", maxSplits: 15, omittingEmptySubsequences: false).map(String.init)
+        guard f.count == 16, let history = Int(f[10]), let wi = Int(f[3]), let cx = Int(f[5]), let cy = Int(f[6]),
               let w = Int(f[8]), let h = Int(f[9]) else { return nil }
         paneID = f[1]; windowID = f[2]; windowIndex = wi; isInMode = f[4] == "1"
         cursorX = cx; cursorY = cy; isDead = f[7] == "1"; width = w; height = h; historySize = history
         serverVersion = f[11]; panePID = Int(f[12]) ?? 0
-        currentCommand = TmuxFormat.decode(f[13])
+        allow = TmuxFormat.decode(f[13]); deny = TmuxFormat.decode(f[14])
+        currentCommand = TmuxFormat.decode(f[15])
         rows = lines[..<index].map { ScreenLine(parsing: $0) }
     }
 

@@ -21,6 +21,16 @@ public enum SendPipeline {
             return SendResult(DeliveryOutcome(.tmuxFailure, "cannot write the outbox (nothing sent): \(error)"))
         }
         Trace.log("outbox: intent")
+        let result = attempt(m, paths: paths, selfAlias: selfAlias)
+        outbox.finish(m.id, result.outcome, route: route)
+        return result
+    }
+
+    /// One delivery attempt of a message whose outbox record exists (a first send, or the
+    /// queue runner's retry): route, carry out, audit log.
+    public static func attempt(_ m: OutgoingMessage, paths: MeshPaths, selfAlias: String,
+                               auditsRetryableRefusals: Bool = true) -> SendResult {
+        let route = SendRoute(entry: m.entry, selfAlias: selfAlias)
         let result: SendResult
         switch route {
         case .localPane:
@@ -28,10 +38,12 @@ public enum SendPipeline {
         case .agentMeshHost, .bashToolHost:
             result = RemoteSender.deliver(m, route: route, paths: paths)
         }
-        outbox.finish(m.id, result.outcome, route: route)
-        AuditLog.record(paths: paths, from: m.sender, to: m.entry.address, status: result.outcome.status.rawValue,
-                        bytes: m.body.count + (m.filePath.flatMap(FileSystem.size) ?? 0),
-                        durationMilliseconds: result.outcome.durationMilliseconds, pane: result.outcome.paneID)
+        // The queue runner logs a queued message's final outcome, not each refused attempt.
+        if auditsRetryableRefusals || !MessageQueue.isRetryable(result.outcome.status) {
+            AuditLog.record(paths: paths, from: m.sender, to: m.entry.address, status: result.outcome.status.rawValue,
+                            bytes: m.body.count + (m.filePath.flatMap(FileSystem.size) ?? 0),
+                            durationMilliseconds: result.outcome.durationMilliseconds, pane: result.outcome.paneID)
+        }
         Trace.log("audit logged")
         return result
     }

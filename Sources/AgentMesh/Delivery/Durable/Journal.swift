@@ -4,8 +4,8 @@
 /// so a message is typed at most once however often it is sent (exactly once with the
 /// sender's retries).
 ///
-/// One file per id, `~/.agents/journal/<id>` (0600), lines `typing <time>` then
-/// `done <status> <time>`:
+/// One file per id, `~/.agents/journal/<id>` (0600), lines `typing <time> from <sender>` then
+/// `done <status> <time>` (the sender is what `notify-pane --reply <id>` answers):
 /// - `claim` creates the file with `O_EXCL` right before the paste, under the pane lock: of
 ///   two deliveries of one id, on any route, exactly one may type.
 /// - `finish` appends the outcome.
@@ -25,6 +25,33 @@ public struct Journal {
         case done(String)
     }
 
+    /// The pane address message `id` was typed for, when it was typed here.
+    public func recipient(of id: String) -> String? {
+        guard MessageID.isValid(id), let text = try? FileSystem.readText(file(id)) else { return nil }
+        return text.split(separator: "\n").first { $0.hasPrefix("to ") }.map { String($0.dropFirst(3)) }
+    }
+
+    /// Ids created since `milliseconds` (ids carry their creation time: no file is read).
+    public func ids(since milliseconds: Int) -> [String] {
+        FileSystem.list(paths.journal).filter { (MessageID.milliseconds(of: $0) ?? 0) >= milliseconds }
+    }
+
+    /// Removes records older than `seconds` (the resync calls it; retries come within hours).
+    public func prune(olderThan seconds: Int) {
+        let cutoff = (WallClock.now() - seconds) * 1_000
+        for name in FileSystem.list(paths.journal) where (MessageID.milliseconds(of: name) ?? Int.max) < cutoff {
+            FileSystem.remove(file(name))
+        }
+    }
+
+    /// Who sent message `id` (the `from` of its tag), when it was typed here.
+    public func sender(of id: String) -> String? {
+        guard MessageID.isValid(id), let text = try? FileSystem.readText(file(id)),
+              let first = text.split(separator: "\n").first, let range = first.firstRange(of: " from ") else { return nil }
+        let name = String(first[range.upperBound...])
+        return name.isEmpty ? nil : name
+    }
+
     func file(_ id: String) -> String { "\(paths.journal)/\(id)" }
 
     /// What the journal knows of `id`, or nil when it was never typed here.
@@ -38,7 +65,7 @@ public struct Journal {
     }
 
     /// Claims `id` for typing; false when another delivery claimed it first.
-    public func claim(_ id: String) throws(SystemError) -> Bool {
+    public func claim(_ id: String, sender: String? = nil, recipient: String? = nil) throws(SystemError) -> Bool {
         guard MessageID.isValid(id) else { return true }
         try paths.ensureFolder(paths.journal, mode: 0o700)
         let fd = retryingEINTR { open(file(id), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o600) }
@@ -47,7 +74,9 @@ public struct Journal {
             throw SystemError("open", path: file(id))
         }
         defer { close(fd) }
-        try FileSystem.writeAll(fd, Array("typing \(WallClock.iso8601())\n".utf8), path: file(id))
+        let from = sender.map { " from " + TextSanitizer.oneLine($0) } ?? ""
+        let to = recipient.map { "\nto " + TextSanitizer.oneLine($0) } ?? ""
+        try FileSystem.writeAll(fd, Array("typing \(WallClock.iso8601())\(from)\(to)\n".utf8), path: file(id))
         return true
     }
 

@@ -1,13 +1,13 @@
 /// Message ids: short, unique across hosts, sortable by time, safe in a file name and a tag.
 ///
-/// Format: 14 characters of Crockford base32, lower case (`0-9a-z` without `i l o u`):
+/// Format: 16 characters of Crockford base32, lower case (`0-9a-z` without `i l o u`):
 /// 9 for the creation time in milliseconds since the epoch (enough until the year 3084), then
-/// 5 random (25 bits from the system's generator). Two ids compare as their creation times;
-/// two messages created in the same millisecond on any hosts collide with odds of 1 in 33
-/// million. Example: `01jf4k2m9x3q7a`.
+/// 7 random (35 bits from the system's generator). Two ids compare as their creation times;
+/// two messages created in the same millisecond on any hosts collide with odds of 1 in 34
+/// billion. Example: `1m8sc2k9x3q7a4bd`.
 public enum MessageID {
     static let alphabet = Array("0123456789abcdefghjkmnpqrstvwxyz".utf8)
-    public static let length = 14
+    public static let length = 16
 
     public static func make(milliseconds: Int = WallClock.milliseconds()) -> String {
         var g = SystemRandomNumberGenerator()

@@ -29,6 +29,15 @@ public struct Outbox {
         public var pid: Int
         /// `<ISO time> <state>[: <reason>]`, oldest first.
         public var history: [String]
+        /// Queued messages only: what a later attempt needs to send it again, unchanged.
+        public var expires: String = ""
+        public var attempts: Int = 0
+        public var filePath: String?
+        public var options = SendOptions()
+        /// The tag's time (epoch seconds): a queued message keeps the time it was written.
+        public var time: Int = 0
+        /// The id the message answers (`--reply`).
+        public var replyTo: String?
 
         /// The state as a reader should take it: `delivering` of a process that is gone is `unknown`.
         public var effectiveState: String {
@@ -37,9 +46,18 @@ public struct Outbox {
         }
 
         func table() -> TOMLTable {
-            TOMLTable([("id", .string(id)), ("to", .string(to)), ("host", .string(host)), ("sender", .string(sender)),
-                       ("created", .string(created)), ("state", .string(state)), ("reason", .string(reason)),
-                       ("pid", .integer(Int64(pid))), ("history", .array(history.map { .string($0) }))])
+            var t = TOMLTable([("id", .string(id)), ("to", .string(to)), ("host", .string(host)), ("sender", .string(sender)),
+                               ("created", .string(created)), ("state", .string(state)), ("reason", .string(reason)),
+                               ("pid", .integer(Int64(pid))), ("history", .array(history.map { .string($0) })),
+                               ("time", .integer(Int64(time)))])
+            if !expires.isEmpty { t["expires"] = .string(expires) }
+            if attempts > 0 { t["attempts"] = .integer(Int64(attempts)) }
+            if let filePath { t["file"] = .string(filePath) }
+            if options.force { t["force"] = .bool(true) }
+            if options.skipDismiss { t["skip_dismiss"] = .bool(true) }
+            if let d = options.enterDelayMilliseconds { t["enter_delay_ms"] = .integer(Int64(d)) }
+            if let replyTo { t["re"] = .string(replyTo) }
+            return t
         }
 
         init?(_ t: TOMLTable) {
@@ -49,6 +67,13 @@ public struct Outbox {
             created = t["created"]?.string ?? ""; reason = t["reason"]?.string ?? ""
             pid = t["pid"]?.integer.map { Int($0) } ?? 0
             history = t["history"]?.array?.compactMap(\.string) ?? []
+            expires = t["expires"]?.string ?? ""
+            attempts = t["attempts"]?.integer.map { Int($0) } ?? 0
+            filePath = t["file"]?.string
+            options = SendOptions(force: t["force"]?.bool ?? false, skipDismiss: t["skip_dismiss"]?.bool ?? false,
+                                  enterDelayMilliseconds: t["enter_delay_ms"]?.integer.map { Int($0) })
+            time = t["time"]?.integer.map { Int($0) } ?? 0
+            replyTo = t["re"]?.string
         }
 
         init(id: String, to: String, host: String, sender: String) {
@@ -62,16 +87,38 @@ public struct Outbox {
 
     /// Records the intent to send `m`; called before anything is typed.
     public func begin(_ m: OutgoingMessage) throws(SystemError) {
-        let r = Record(id: m.id, to: m.entry.address, host: m.entry.host, sender: m.sender)
+        var r = Record(id: m.id, to: m.entry.address, host: m.entry.host, sender: m.sender)
+        r.time = m.time
+        r.filePath = m.filePath
+        r.options = m.options
+        r.replyTo = m.replyTo
         try write(r)
     }
 
+    /// Changes a record's state (history appended), under the outbox lock; false when missing.
+    @discardableResult
+    public func update(_ id: String, _ change: (inout Record) -> Void) -> Bool {
+        guard let lock = try? takeLock() else { return false }
+        defer { lock.unlock() }
+        guard var r = read(id) else { return false }
+        let before = (r.state, r.reason)
+        change(&r)
+        if (r.state, r.reason) != before {
+            r.history.append("\(WallClock.iso8601()) \(r.state)" + (r.reason.isEmpty ? "" : ": \(r.reason)"))
+        }
+        return (try? store(r)) != nil
+    }
+
+    func bodyFile(_ id: String) -> String { "\(paths.outbox)/\(id).body" }
+    func queuedMarker(_ id: String) -> String { "\(paths.outbox)/\(id).queued" }
+
     /// Records how the send ended.
     public func finish(_ id: String, _ outcome: DeliveryOutcome, route: SendRoute) {
-        guard var r = read(id) else { return }
-        (r.state, r.reason) = Self.state(of: outcome, route: route)
-        r.history.append("\(WallClock.iso8601()) \(r.state)" + (r.reason.isEmpty ? "" : ": \(r.reason)"))
-        try? write(r)
+        let (state, reason) = Self.state(of: outcome, route: route)
+        update(id) { r in
+            r.state = state; r.reason = reason
+            // The same state again (a queued message still not deliverable) adds no history line.
+        }
     }
 
     /// The outcome as an outbox state and reason.
@@ -83,8 +130,24 @@ public struct Outbox {
             // The request may have gone out before the connection failed; the receiving
             // journal decides a retry (never typed twice).
             return ("unknown", "\(o.status.rawValue): \(o.detail)")
-        case .refusedDraft, .notReady, .targetGone, .tmuxFailure, .remoteUnavailable:
+        case .refusedDraft, .notReady, .targetGone, .tmuxFailure, .remoteUnavailable, .refusedSender:
             return ("failed", "\(o.status.rawValue): \(o.detail)")
+        }
+    }
+
+    /// Ids of records created since `milliseconds` (from the ids themselves: no file is read).
+    public func ids(since milliseconds: Int) -> [String] {
+        FileSystem.list(paths.outbox).filter { $0.hasSuffix(".toml") }.map { String($0.dropLast(5)) }
+            .filter { (MessageID.milliseconds(of: $0) ?? 0) >= milliseconds }
+    }
+
+    /// Removes finished records older than `seconds` (queued ones stay until they end).
+    public func prune(olderThan seconds: Int) {
+        let cutoff = (WallClock.now() - seconds) * 1_000
+        for name in FileSystem.list(paths.outbox) where name.hasSuffix(".toml") {
+            let id = String(name.dropLast(5))
+            guard let t = MessageID.milliseconds(of: id), t < cutoff, let r = read(id), r.state != "queued" else { continue }
+            FileSystem.remove(file(id))
         }
     }
 
@@ -113,10 +176,19 @@ public struct Outbox {
     }
 
     func write(_ r: Record) throws(SystemError) {
+        let lock = try takeLock()
+        defer { lock.unlock() }
+        try store(r)
+    }
+
+    func takeLock() throws(SystemError) -> FileLock {
         try paths.ensureFolder(paths.outbox, mode: 0o700)
         try paths.ensureFolder(paths.locks, mode: 0o700)
-        let lock = try FileLock(path: paths.lock("outbox"), timeoutMilliseconds: 2_000)
-        defer { lock.unlock() }
+        return try FileLock(path: paths.lock("outbox"), timeoutMilliseconds: 2_000)
+    }
+
+    /// Writes a record; the caller holds the outbox lock.
+    func store(_ r: Record) throws(SystemError) {
         try FileSystem.writeAtomically(file(r.id), Array(TOML.write(r.table()).utf8), mode: 0o600, syncFile: false)
     }
 }

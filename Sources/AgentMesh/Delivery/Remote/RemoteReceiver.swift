@@ -47,7 +47,8 @@ public enum RemoteReceiver {
             }
         }
         let result = LocalDelivery.type(line, to: entry, sender: request.sender, time: request.time,
-                                        options: request.options, paths: paths, id: request.id)
+                                        options: request.options, paths: paths, id: request.id, replyTo: request.replyTo,
+                                        senderHost: request.senderHost ?? "unknown-host")
         AuditLog.record(paths: paths, from: request.sender, to: request.address, status: result.outcome.status.rawValue,
                         bytes: request.body.count + (request.file?.size ?? 0),
                         durationMilliseconds: result.outcome.durationMilliseconds, pane: result.outcome.paneID)

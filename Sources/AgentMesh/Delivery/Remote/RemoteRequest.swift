@@ -25,6 +25,10 @@ public struct RemoteRequest: Equatable, Sendable {
     public var file: FileHeader?
     /// The message id (`MessageID`); receivers before it ignore the key and type no id.
     public var id: String?
+    /// The id a reply answers (`re`).
+    public var replyTo: String?
+    /// The sending host's alias as the sender claims it (`sender-host`).
+    public var senderHost: String?
 
     public struct FileHeader: Equatable, Sendable {
         public var name: String
@@ -49,6 +53,8 @@ public struct RemoteRequest: Equatable, Sendable {
         field("sender", Array(sender.utf8))
         field("time", Array(String(time).utf8))
         if let id { field("id", Array(id.utf8)) }
+        if let replyTo { field("re", Array(replyTo.utf8)) }
+        if let senderHost { field("sender-host", Array(senderHost.utf8)) }
         field("body", body)
         if options.force { field("force", Array("1".utf8)) }
         if options.skipDismiss { field("skip-dismiss", Array("1".utf8)) }
@@ -108,6 +114,8 @@ public struct RemoteRequest: Equatable, Sendable {
         }
         var r = RemoteRequest(address: address, sender: sender, time: time, body: body)
         r.id = text("id").flatMap { MessageID.isValid($0) ? $0 : nil }
+        r.replyTo = text("re").flatMap { MessageID.isValid($0) ? $0 : nil }
+        r.senderHost = text("sender-host")
         r.options = SendOptions(force: text("force") == "1", skipDismiss: text("skip-dismiss") == "1",
                                 enterDelayMilliseconds: text("enter-delay").flatMap { Int($0) })
         if let name = text("file-name") {

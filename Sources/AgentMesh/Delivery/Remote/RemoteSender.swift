@@ -36,6 +36,8 @@ public enum RemoteSender {
         if isAgentMesh {
             var request = RemoteRequest(address: m.entry.address, sender: m.sender, time: m.time, body: m.body)
             request.id = m.id
+            request.replyTo = m.replyTo
+            request.senderHost = HostIdentity.selfAlias(paths)
             request.options = m.options
             var extraMilliseconds = 0
             if let path = m.filePath {
@@ -56,7 +58,7 @@ public enum RemoteSender {
                 return result
             }
             typedLocally = line
-            let text = MessageComposer.tag(sender: m.sender, time: m.time, id: m.id) + line
+            let text = MessageComposer.tag(sender: m.sender, time: m.time, id: m.id, replyTo: m.replyTo) + line
             guard let remote = tmuxOnlyCommand(target: target, buffer: "agent-mesh-\(getpid())-\(UInt32.random(in: 0...UInt32.max))") else {
                 return SendResult(DeliveryOutcome(.remoteUnavailable, "target '\(m.entry.target)' cannot be quoted for \(host)"))
             }
