@@ -100,13 +100,14 @@ struct RealAgentScenarioTests {
         guard try lab.waitForScreen(marker, timeout: 30_000) else { return }
         try lab.mesh.register("mesh")
         MonotonicClock.sleep(milliseconds: 500)
+        let settings = lab.settings()
         let r = try lab.send("never answer a trust question")
         #expect(r.code == 6, "\(lab.evidence(r))")
         MonotonicClock.sleep(milliseconds: 1_500)
         #expect(lab.agentRunning, "the agent quit: \(lab.evidence(r))")
         #expect(lab.screen.contains(marker), "\(lab.evidence(r))")
         #expect(lab.model.turns().isEmpty, "\(lab.evidence(r))")
-        #expect(lab.settings().contains("trusted=true") == false, "the folder got trusted: \(lab.settings())")
+        #expect(lab.settings() == settings, "the answer changed: before \(settings)\nafter \(lab.settings())")
     }
 
     /// Bodies an agent's composer treats specially when typed at its start (issue 13 item 4):
