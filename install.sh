@@ -42,6 +42,7 @@ usage() {
 USAGE: install.sh [--prefix DIR] [--from DIR | --dynamic] [--scheduler auto|systemd|cron|none]
        install.sh --uninstall [--prefix DIR]
        install.sh --print-completion bash|zsh [--prefix DIR]
+       install.sh --authorize-peer ALIAS=PUBKEY-FILE | --revoke-peer ALIAS [--prefix DIR]
 
 Installs agent-mesh for the current user: notify-pane, agent-register-hook (and the
 agent-self-identify link to it) and agent-discover into ~/bin; the tmux hooks (a managed
@@ -64,6 +65,12 @@ OPTIONS:
   --print-completion bash|zsh
                      print the completion script instead of installing anything (what
                      the installed notify-pane --completion prints)
+  --authorize-peer ALIAS=PUBKEY-FILE
+                     let that peer's ssh public key only sync and deliver messages here
+                     (a restricted ~/.ssh/authorized_keys line with a forced command; the
+                     key's other lines are removed). Run it again with a new key to rotate.
+  --revoke-peer ALIAS
+                     remove that peer's restricted line
   -h, --help         show this help
 
 EXIT STATUS: 0 done; 1 usage; 2 a prerequisite is missing; 4 a step failed.
@@ -104,6 +111,7 @@ static=1
 scheduler=auto
 action=install
 completion_shell=""
+peer_arg=""
 
 while [ $# -gt 0 ]; do
   case $1 in
@@ -119,6 +127,8 @@ while [ $# -gt 0 ]; do
     --print-completion)
       [ $# -ge 2 ] || die "--print-completion needs bash or zsh" 1
       action=completion; completion_shell=$2; shift 2 ;;
+    --authorize-peer) [ $# -ge 2 ] || die "--authorize-peer needs ALIAS=PUBKEY-FILE" 1; action=authorize; peer_arg=$2; shift 2 ;;
+    --revoke-peer) [ $# -ge 2 ] || die "--revoke-peer needs an alias" 1; action=revoke; peer_arg=$2; shift 2 ;;
     -h|--help) usage; exit 0 ;;
     *) die "unknown option '$1' (see --help)" 1 ;;
   esac
@@ -355,6 +365,12 @@ completion_script() { # bash|zsh
 
 if [ "$action" = completion ]; then
   completion_script "$completion_shell"
+  exit 0
+fi
+if [ "$action" = authorize ] || [ "$action" = revoke ]; then
+  [ -x "$prefix/agent-discover" ] || die "agent-discover is not installed in $prefix: run install.sh first" 2
+  flag=--authorize-peer; [ "$action" = revoke ] && flag=--revoke-peer
+  "$prefix/agent-discover" "$flag" "$peer_arg" || die "agent-discover $flag failed" 4
   exit 0
 fi
 

@@ -176,6 +176,6 @@ func eventually(_ seconds: Double = 5, _ condition: () throws -> Bool) rethrows 
 /// `[from <sender> @ YYYY-MM-DDTHH:MM:SSZ] [id:<id>] ` with the time and the message id masked,
 /// for exact comparisons (tests of the id itself read it unmasked).
 func maskTime(_ s: String) -> String {
-    s.replacingOccurrences(of: #"@ \d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ\]( \[id:[0-9a-z]{16}\])?( \[re:[0-9a-z]{16}\])?"#, with: "@ TIME]",
+    s.replacingOccurrences(of: #"@ \d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ\]( \[id:[0-9a-z]{16}\])?( \[re:[0-9a-z]{16}\])?( \[hop:\d+\])?"#, with: "@ TIME]",
                            options: .regularExpression)
 }

@@ -277,3 +277,43 @@ extension MultiHostTests {
         #expect(text.components(separatedBy: "exactly once").count == 2, "\(text)")
     }
 }
+
+extension MultiHostTests {
+    @Test("restricted mesh key: no shell, no port forwarding; still syncs and delivers; a spoofed sending host is refused")
+    func restrictedKey() throws {
+        guard let mesh = try meshOfThree() else { return }
+        // h2 lets h1's key do only agent-mesh's work.
+        let h1Key = mesh.home("h1") + "/.ssh/id_ed25519.pub", copy = mesh.home("h2") + "/h1_mesh.pub"
+        try ProcessRunner.run(Command("sh", ["-c", "cp \(h1Key) \(copy) && chown amh2: \(copy)"])).check()
+        let auth = try mesh.tool("h2", "agent-discover", ["--authorize-peer", "h1=\(copy)"])
+        #expect(auth.isSuccess && auth.stdoutText.contains("restrict,command="), "\(auth.stdoutText) \(auth.stderrText)")
+        let keys = String(decoding: mesh.file("h2", ".ssh/authorized_keys") ?? [], as: UTF8.self)
+        let h1Lines = keys.split(separator: "\n").filter { $0.contains("amh1@h1") || $0.hasSuffix("agent-mesh-peer:h1") }
+        #expect(h1Lines.count == 1 && h1Lines[0].hasPrefix("restrict,command="), "\(keys)")
+        // No shell.
+        let shell = try mesh.exec("h1", ["ssh", "h2", "sh -c id"])
+        #expect(!shell.isSuccess && !shell.stdoutText.contains("uid="), "\(shell.stdoutText) \(shell.stderrText)")
+        #expect(shell.stderrText.contains("may only sync and deliver"), "\(shell.stderrText)")
+        // No port forwarding.
+        let forward = try mesh.exec("h1", ["ssh", "-o", "ExitOnForwardFailure=yes", "-R", "127.0.0.1:0:127.0.0.1:22", "h2", "true"])
+        #expect(!forward.isSuccess, "\(forward.stderrText)")
+        // Still syncs and delivers.
+        #expect(try mesh.tool("h1", "agent-discover", ["--sync"]).isSuccess)
+        #expect(!mesh.registry("h1").filter { $0.host == "h2" }.contains { $0.isStale })
+        try send(mesh, from: "h1", to: "h2-work-rec", ["through a restricted key"]).check()
+        #expect(recorded(mesh, "h2", endsWith: "] through a restricted key\n"))
+        // A request claiming to come from h3, over h1's key: refused, exit 8, logged, not typed.
+        var spoof = RemoteRequest(address: "h2-work-rec", sender: "h3-work-agent3", time: 1_796_000_000, body: Array("spoofed".utf8))
+        spoof.senderHost = "h3"
+        let sent = try mesh.exec("h1", ["ssh", "h2", "notify-pane --deliver-stdin"], input: spoof.encoded())
+        #expect(sent.status == .exited(8) && sent.stderrText.contains("its ssh key is h1's"), "\(sent.status) \(sent.stderrText)")
+        MonotonicClock.sleep(milliseconds: 500)
+        #expect(!String(decoding: mesh.file("h2", "rec.txt") ?? [], as: UTF8.self).contains("spoofed"))
+        let log = String(decoding: mesh.file("h2", ".agents/log/notify.log") ?? [], as: UTF8.self)
+        #expect(log.contains("status=refused-spoofed-host"), "\(log)")
+        // Revoked: the key no longer gets in at all.
+        #expect(try mesh.tool("h2", "agent-discover", ["--revoke-peer", "h1"]).isSuccess)
+        let after = String(decoding: mesh.file("h2", ".ssh/authorized_keys") ?? [], as: UTF8.self)
+        #expect(!after.contains("agent-mesh-peer:h1") && !after.contains("amh1@h1"))
+    }
+}

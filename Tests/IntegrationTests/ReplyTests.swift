@@ -25,8 +25,14 @@ struct ReplyTests {
         let reply = try mesh.notify(["-q", "--reply", id, "looks", "good"], env: inPane(b))
         #expect(reply.code == 0, "\(reply)")
         let got = String(decoding: mesh.waitForFile(outA), as: UTF8.self)
-        #expect(got.contains("[re:\(id)] looks good\r") && got.hasPrefix("[from testhost-team-b @ "), "\(got)")
+        #expect(got.contains("[re:\(id)] [hop:1] looks good\r") && got.hasPrefix("[from testhost-team-b @ "), "\(got)")
         #expect(maskTime(got) == "[from testhost-team-b @ TIME] looks good\r")
+        // The history: both messages, the thread of the question holds the answer.
+        let log = try mesh.notify(["--log"])
+        #expect(log.code == 0 && log.stdout.split(separator: "\n").count == 2 && log.stdout.contains("review my diff?"), "\(log)")
+        let thread = try mesh.notify(["--log", "--thread", id, "--json"]).stdout
+        #expect(thread.contains("\"re\": \"\(id)\"") && thread.contains("\"body\": \"looks good\""), "\(thread)")
+        #expect(try mesh.notify(["--log", "--with", "nobody"]).stdout == "")
         let unknown = try mesh.notify(["--reply", MessageID.make(), "to nobody"], env: inPane(b))
         #expect(unknown.code == 2 && unknown.stderr.contains("not typed into a pane of this host"), "\(unknown)")
     }
@@ -34,7 +40,7 @@ struct ReplyTests {
 
 @Suite("Loop guard", .serialized)
 struct LoopGuardTests {
-    @Test("two agents replying to every message are stopped at 8 within 10 minutes, exit 7; one-way status lines are not")
+    @Test("two agents replying to every message: stopped at 8 in 10 minutes, and at 6 replies deep, exit 7; one-way lines are not")
     func pingPong() throws {
         guard Package.require() else { return }
         let mesh = try Mesh()
@@ -46,6 +52,8 @@ struct LoopGuardTests {
         func from(_ pane: String) -> [String: String?] {
             ["AGENT_NAME": nil, "TMUX_PANE": pane, "TMUX": mesh.socketPath + ",1,0", "AGENT_MESH_ENTER_DELAY": "0"]
         }
+        // The rate limit alone first (the hop limit, 6, would stop this chain before 8).
+        try "[conversation]\nmax_hops = 0\n".write(toFile: mesh.home + "/.agents/config.toml", atomically: true, encoding: .utf8)
         var codes: [Int32] = []
         var last = try mesh.notify(["-q", mesh.address("pp", "b"), "thanks!"], env: from(a))
         codes.append(last.code)
@@ -58,10 +66,61 @@ struct LoopGuardTests {
         }
         #expect(codes.prefix(8).allSatisfy { $0 == 0 } && codes.last == 7, "\(codes)")
         #expect(last.stderr.contains("loop guard: 8 messages between"), "\(last)")
+        // The hop limit, with the rate limit off: the 7th reply in a chain is refused.
+        try "[conversation]\nmax_rate = 0\n".write(toFile: mesh.home + "/.agents/config.toml", atomically: true, encoding: .utf8)
+        var chain = try mesh.notify(["-q", mesh.address("pp", "b"), "new topic"], env: from(a))
+        var hops: [Int32] = []
+        for k in 0..<8 {
+            let id = String(chain.stdout.dropLast())
+            chain = try mesh.notify(["-q", "--reply", id, "and another \(k)"], env: from(k % 2 == 0 ? b : a))
+            hops.append(chain.code)
+            if chain.code != 0 { break }
+        }
+        #expect(hops == [0, 0, 0, 0, 0, 0, 7], "\(hops)")
+        #expect(chain.stderr.contains("7 replies deep (limit 6)"), "\(chain)")
+        try FileManager.default.removeItem(atPath: mesh.home + "/.agents/config.toml")
         // One way only: 12 status lines from c to a all go.
         for k in 0..<12 {
             let r = try mesh.notify([mesh.address("pp", "a"), "status \(k)"], env: from(c))
             #expect(r.code == 0, "\(k): \(r)")
         }
+    }
+}
+
+@Suite("Ask and wait", .serialized)
+struct AskTests {
+    func team() throws -> (Mesh, asker: String, responder: String) {
+        let mesh = try Mesh()
+        let asker = try mesh.window(session: "ask", name: "asker", "cat")
+        let responder = try mesh.window(session: "ask", name: "answers",
+            "env HOME=\(mesh.home) AGENT_MESH_ENTER_DELAY=0 python3 \(Package.fixture("responder.py")) \(Package.binary("notify-pane"))")
+        try mesh.waitFor(responder, "responder ready")
+        try mesh.register("ask")
+        return (mesh, asker, responder)
+    }
+
+    @Test("an agent asks another: the reply's text on stdout, exit 0, and it is not typed into the asker's pane")
+    func askFromPane() throws {
+        guard Package.require() else { return }
+        let (mesh, asker, _) = try team()
+        defer { mesh.close() }
+        let r = try mesh.notify(["--ask", "--timeout", "20s", mesh.address("ask", "answers"), "what is 6 x 7?"],
+                                env: ["AGENT_NAME": nil, "TMUX_PANE": asker, "TMUX": mesh.socketPath + ",1,0", "AGENT_MESH_ENTER_DELAY": "0"])
+        #expect(r.code == 0 && r.stdout == "answer: what is 6 x 7?\n", "\(r)")
+        MonotonicClock.sleep(milliseconds: 300)
+        #expect(!(try mesh.capture(asker)).contains("answer:"))
+    }
+
+    @Test("a script outside tmux asks: the answer comes back to it; no answer in time is exit 9")
+    func askFromScript() throws {
+        guard Package.require() else { return }
+        let (mesh, _, _) = try team()
+        defer { mesh.close() }
+        let r = try mesh.notify(["--ask", "--timeout", "20s", mesh.address("ask", "answers"), "ping"],
+                                env: ["AGENT_NAME": nil, "AGENT_MESH_ENTER_DELAY": "0"])
+        #expect(r.code == 0 && r.stdout == "answer: ping\n", "\(r)")
+        let silent = try mesh.notify(["--ask", "--timeout", "1s", mesh.address("ask", "answers"), "[no-reply] fyi"],
+                                     env: ["AGENT_NAME": nil, "AGENT_MESH_ENTER_DELAY": "0"])
+        #expect(silent.code == 9 && silent.stderr.contains("no reply to"), "\(silent)")
     }
 }

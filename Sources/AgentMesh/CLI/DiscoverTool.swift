@@ -26,6 +26,7 @@ public enum DiscoverTool {
         let quiet = o.quiet, localOnly = o.localOnly, syncOnly = o.syncOnly, coalesce = o.coalesce
         let exchangeSender = o.exchangeSender
         let paths = MeshPaths()
+        if o.authorize != nil || o.revoke != nil { return authorizeOrRevoke(o, paths: paths) }
         if let sender = exchangeSender {
             do {
                 try Exchange.serve(sender: sender, paths: paths, input: readStandardInput(), tool: name)
@@ -92,11 +93,39 @@ public enum DiscoverTool {
         }
     }
 
+    /// `--authorize-peer ALIAS=PUBKEY-FILE` / `--revoke-peer ALIAS` (see `AuthorizedKeys`).
+    static func authorizeOrRevoke(_ o: Options, paths: MeshPaths) -> Int32 {
+        let bin = Registrar.executableDirectory() ?? paths.home + "/bin"
+        do {
+            if let spec = o.authorize {
+                guard let eq = spec.firstIndex(of: "=") else {
+                    throw UsageError("--authorize-peer takes ALIAS=PUBKEY-FILE, e.g. h1=/tmp/h1_mesh.pub")
+                }
+                let alias = String(spec[..<eq]), file = String(spec[spec.index(after: eq)...])
+                guard let text = try FileSystem.readText(file), let key = AuthorizedKeys.keyPart(text) else {
+                    throw UsageError("\(file) holds no ssh public key")
+                }
+                let line = try AuthorizedKeys.update(paths: paths, alias: alias, key: key, binDirectory: bin)
+                Output.out("authorized \(alias): \(line ?? "")\n")
+            } else if let alias = o.revoke {
+                _ = try AuthorizedKeys.update(paths: paths, alias: alias, key: nil, binDirectory: bin)
+                Output.out("revoked \(alias)\n")
+            }
+            return 0
+        } catch let e as UsageError {
+            Output.error(tool: name, e.message); return 1
+        } catch {
+            Output.error(tool: name, "\(error)"); return 4
+        }
+    }
+
     /// agent-discover's command line; the options are `OptionTable.discover`.
     struct Options: Equatable {
         var help = false, version = false, quiet = false
         var localOnly = false, syncOnly = false, coalesce = false
         var exchangeSender: String?
+        var authorize: String?
+        var revoke: String?
     }
 
     /// Options in order; --help or --version answers as soon as it is read (what follows is
@@ -116,6 +145,8 @@ public enum DiscoverTool {
             case "sync": o.syncOnly = true
             case "coalesce": o.coalesce = true
             case "exchange": o.exchangeSender = value
+            case "authorize-peer": o.authorize = value
+            case "revoke-peer": o.revoke = value
             default: break
             }
             given.insert(id)

@@ -28,6 +28,8 @@ public enum NotifyExitCode: Int32, Sendable {
     case loopGuard = 7
     /// The recipient's window does not accept this sender (`@agent-allow` / `@agent-deny`).
     case refusedSender = 8
+    /// `--ask`: delivered, but no reply came within `--timeout`.
+    case noReply = 9
 
     /// The mapping of every delivery status.
     public static func `for`(_ status: DeliveryOutcome.Status) -> NotifyExitCode {
@@ -48,6 +50,7 @@ public enum NotifyExitCode: Int32, Sendable {
         case .malformedRequest: return .usage
         case .unknownAddress: return .unknownAddress
         case .inboxFailure: return .transport
+        case .spoofedSender: return .refusedSender
         }
     }
 }

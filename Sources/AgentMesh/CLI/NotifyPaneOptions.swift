@@ -20,8 +20,11 @@ public struct NotifyPaneOptions: Equatable, Sendable {
         case status(id: String?, json: Bool)
         case outbox(json: Bool)
         case cancel(id: String)
+        case log(with: String?, thread: String?, limit: Int?, json: Bool)
         /// Hidden: the queue runner (`--run-queue`, alone), started detached by senders and hooks.
         case runQueue
+        /// Hidden: a restricted mesh key's forced command (`--serve --peer <alias>`).
+        case serve(peer: String)
         case list(long: Bool, json: Bool)
         case completion(shell: String)
         /// Hidden: the receive side of a remote send (`--deliver-stdin`, alone).
@@ -47,6 +50,10 @@ public struct NotifyPaneOptions: Equatable, Sendable {
     public var printsJSON = false
     /// `--reply <id>`: the address is that message's sender, and the tag says `[re:<id>]`.
     public var replyTo: String?
+    /// `--ask`: wait for the reply on stdout, up to `askTimeoutSeconds`.
+    public var asks = false
+    public var askTimeoutSeconds = 600
+    var logWith: String?, logThread: String?, logLimit: Int?
     public var isBroadcast: Bool { sendsToAll || role != nil || (address.map(Broadcast.isPattern) ?? false) }
 
     public init() {}
@@ -62,6 +69,9 @@ public struct NotifyPaneOptions: Equatable, Sendable {
             return o
         }
         if arguments == ["--run-queue"] { o.mode = .runQueue; return o }
+        if arguments.count == 3, arguments[0] == "--serve", arguments[1] == "--peer", !arguments[2].isEmpty {
+            o.mode = .serve(peer: arguments[2]); return o
+        }
         o.queues = Environment.get("AGENT_MESH_QUEUE") == "1"
         var given: Set<String> = []
         var completionShell = ""
@@ -107,6 +117,11 @@ public struct NotifyPaneOptions: Equatable, Sendable {
         if given.contains("cancel") {
             guard MessageID.isValid(o.cancelID) else { throw UsageError("--cancel takes a message id, not '\(o.cancelID)'") }
             o.mode = .cancel(id: o.cancelID)
+            return o
+        }
+        if given.contains("log") {
+            guard o.address == nil else { throw UsageError("--log takes no address (use --with <address>)") }
+            o.mode = .log(with: o.logWith, thread: o.logThread, limit: o.logLimit, json: given.contains("json"))
             return o
         }
         if given.contains("status") {
@@ -176,6 +191,19 @@ public struct NotifyPaneOptions: Equatable, Sendable {
             if option.id == "wait" { waitSeconds = seconds; queues = true } else { ttlSeconds = seconds }
         case "queue": queues = true
         case "all": sendsToAll = true
+        case "ask": asks = true
+        case "with": logWith = value
+        case "thread":
+            guard MessageID.isValid(value) else { throw UsageError("--thread takes a message id, not '\(value)'") }
+            logThread = value
+        case "limit":
+            guard let n = Int(value), n > 0 else { throw UsageError("-n takes a number of messages, not '\(value)'") }
+            logLimit = n
+        case "timeout":
+            guard let seconds = Self.duration(value), seconds > 0 else {
+                throw UsageError("--timeout takes a duration such as 30s, 10m or 1h, not '\(value)'")
+            }
+            askTimeoutSeconds = seconds
         case "reply":
             guard MessageID.isValid(value) else { throw UsageError("--reply takes a message id, not '\(value)'") }
             replyTo = value

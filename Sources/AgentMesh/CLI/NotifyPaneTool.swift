@@ -49,12 +49,17 @@ public enum NotifyPaneTool {
             return OutboxReport.status(Outbox(paths: paths), id: id, json: json, tool: name)
         case .outbox(let json):
             return OutboxReport.outbox(Outbox(paths: paths), json: json, tool: name)
+        case .log(let with, let thread, let limit, let json):
+            Output.out(MessageLog.render(paths: paths, with: with, thread: thread, limit: limit, json: json))
+            return 0
         case .cancel(let id):
             guard MessageQueue(paths: paths).cancel(id) else {
                 return fail("message \(id) is not queued (see notify-pane --status \(id))", .unknownAddress)
             }
             Output.out("cancelled \(id)\n")
             return 0
+        case .serve(let peer):
+            return ServeTool.main(peer: peer, paths: paths)
         case .runQueue:
             let selfAlias = HostIdentity.selfAlias(paths)
             MessageQueue(paths: paths).run(selfAlias: selfAlias) { m in
@@ -82,6 +87,16 @@ public enum NotifyPaneTool {
                 return fail("message \(id) was not typed into a pane of this host: no sender to reply to", .unknownAddress)
             }
             address = sender
+            // A script on this host asked it (no agent address): hand the answer over directly.
+            let waiters = Waiters(paths: paths)
+            if waiters.isWaiting(id), RegistryStore(paths: paths).loadView(selfAlias: selfAlias).entries.allSatisfy({ $0.address != sender }) {
+                guard case .success(let (body, _)) = readBody(o) else { return NotifyExitCode.usage.rawValue }
+                do { try waiters.deliver(id, text: TextSanitizer.oneLine(String(decoding: body, as: UTF8.self))) } catch {
+                    return fail("cannot hand the reply to the waiting asker: \(error)", .transport)
+                }
+                if !o.isQuiet { Output.out("→ \(sender) (waiting on this host): reply to \(id) handed over\n") }
+                return 0
+            }
         }
         if o.isBroadcast { return Broadcast.run(o, paths: paths, selfAlias: selfAlias) }
         // Fast path: this host's own slice is authoritative for its agents (and is all a
@@ -119,13 +134,22 @@ public enum NotifyPaneTool {
         }
         var message = OutgoingMessage(entry: entry, sender: sender, body: body, filePath: o.filePath, options: options)
         message.replyTo = o.replyTo
+        if let re = o.replyTo {
+            // A reply is one hop deeper than the message it answers (as typed here).
+            message.hop = MessageComposer.hop(of: Journal(paths: paths).entry(re)?.line ?? "") + 1
+            if let why = guardian.hopRefusal(message.hop) { return fail("\(address): \(why)", .loopGuard) }
+        }
         if o.queues && MessageQueue(paths: paths).hasQueued(to: entry.address) {
             // Order: behind the messages already waiting for this recipient, not around them.
             do { try Outbox(paths: paths).begin(message) } catch { return fail("cannot write the outbox: \(error)", .transport) }
             return queue(message, after: DeliveryOutcome(.notReady, "waiting behind earlier queued messages"), options: o, paths: paths)
         }
+        if o.asks {
+            do { try Waiters(paths: paths).begin(message.id) } catch { return fail("cannot wait for a reply: \(error)", .transport) }
+        }
         let result = SendPipeline.send(message, paths: paths, selfAlias: selfAlias)
         let outcome = result.outcome
+        if o.asks { return awaitReply(message, outcome: outcome, timeout: o.askTimeoutSeconds, paths: paths) }
         if o.queues && MessageQueue.isRetryable(outcome.status) {
             return queue(message, after: outcome, options: o, paths: paths)
         }
@@ -141,6 +165,28 @@ public enum NotifyPaneTool {
         }
         Trace.log("done")
         return 0
+    }
+
+    /// `--ask`: after the question was delivered, the reply's text on stdout (exit 0), or exit 9.
+    static func awaitReply(_ m: OutgoingMessage, outcome: DeliveryOutcome, timeout: Int, paths: MeshPaths) -> Int32 {
+        let waiters = Waiters(paths: paths)
+        guard outcome.isDelivered else {
+            waiters.end(m.id)
+            return fail("\(m.entry.address): \(outcome.detail)", NotifyExitCode.for(outcome.status))
+        }
+        let start = MonotonicClock.milliseconds(), deadline = start + timeout * 1_000
+        while MonotonicClock.milliseconds() < deadline {
+            if let text = waiters.reply(m.id) {
+                waiters.end(m.id)
+                Output.out(text + "\n")
+                return 0
+            }
+            // An answer that comes at once is seen within ~2 ms; a slow one costs no busy loop.
+            let waited = MonotonicClock.milliseconds() - start
+            MonotonicClock.sleep(milliseconds: waited < 1_000 ? 2 : waited < 10_000 ? 20 : 100)
+        }
+        // The waiting file stays: a late reply finds the asker gone and lands in the inbox too.
+        return fail("\(m.entry.address): no reply to \(m.id) within \(timeout) s (a late one lands in ~/.agent-inbox)", .noReply)
     }
 
     /// The body (words joined by spaces like "$*", or stdin), checked with the file and the
@@ -200,8 +246,8 @@ public enum NotifyPaneTool {
 
     /// The hidden receive side of a remote send (`--deliver-stdin`, run over ssh by the
     /// sending host): the request on stdin, the `RemoteReply` on stdout, the exit code as here.
-    static func receive(paths: MeshPaths) -> Int32 {
-        switch RemoteReceiver.receive(paths: paths, read: RemoteRequest.reader(fd: 0)) {
+    static func receive(paths: MeshPaths, verifiedPeer: String? = nil) -> Int32 {
+        switch RemoteReceiver.receive(paths: paths, read: RemoteRequest.reader(fd: 0), verifiedPeer: verifiedPeer) {
         case .refused(let why, let message):
             return fail(message, NotifyExitCode.for(why))
         case .carriedOut(let result):

@@ -13,6 +13,7 @@ extension OptionTable {
             "notify-pane --status [<id>] [--json] | --outbox [--json] | --cancel <id>",
             "notify-pane [--json] [--max N] ('<glob>' | --all | --role <glob>) <message…>   (broadcast)",
             "notify-pane --reply <id> <message…>",
+            "notify-pane --ask [--timeout 10m] <address> <question…>",
         ],
         about: """
         Types "[from <sender> @ <time>] <message>" into the agent's tmux pane and presses Enter,
@@ -31,6 +32,10 @@ extension OptionTable {
                 """, summary: "send a file to the agent's inbox"),
             ToolOption("reply", ["--reply"], .text("<id>"), help: "answer message <id> (received on this host): to its sender, tagged [re:<id>] (no address)",
                        summary: "reply to a message"),
+            ToolOption("ask", ["--ask"], help: "deliver, then wait for the reply (--reply <id>) and print its text on stdout",
+                       summary: "ask and wait for the answer"),
+            ToolOption("timeout", ["--timeout"], .text("<duration>"), help: "with --ask: how long to wait (default 10m); then exit 9",
+                       summary: "how long --ask waits"),
             ToolOption("all", ["--all"], help: "broadcast: every live agent of the mesh but the sender (no address)",
                        summary: "send to every agent"),
             ToolOption("role", ["--role"], .text("<glob>"), help: "broadcast: every live agent whose role (@agent-role) matches",
@@ -70,6 +75,13 @@ extension OptionTable {
                        summary: "show what became of sent messages", terminal: true),
             ToolOption("outbox", ["--outbox"], help: "the messages not finished yet (delivering, or unknown after a crash)",
                        summary: "list unfinished messages", terminal: true),
+            ToolOption("log", ["--log"], help: "the messages this host sent and received: id, time, from, to, status, first line",
+                       summary: "message history", terminal: true),
+            ToolOption("with", ["--with"], .text("<address>"), help: "with --log: only messages to or from this address",
+                       summary: "filter the history by peer"),
+            ToolOption("thread", ["--thread"], .text("<id>"), help: "with --log: that message and every reply to it, in full",
+                       summary: "show one conversation"),
+            ToolOption("limit", ["-n"], .text("<n>"), help: "with --log: the last n messages only", summary: "history length"),
             ToolOption("profiles", ["--profiles"], help: "print the agent profiles in force (built-in, then ~/.agents/agent-profiles.toml)",
                        summary: "print the agent profiles", terminal: true),
             ToolOption("completion", ["--completion"], .choice("bash|zsh", ["bash", "zsh"]),
@@ -98,6 +110,7 @@ extension OptionTable {
           6 agent not at its composer (dialog, permission prompt, unknown screen): nothing typed
           7 loop guard: too many messages between these two agents lately: nothing sent
           8 the recipient's window does not accept this sender (@agent-allow, @agent-deny)
+          9 --ask: delivered, but no reply within --timeout
         """)
 
     public static let registerHook = OptionTable(
@@ -162,6 +175,11 @@ extension OptionTable {
             ToolOption("coalesce", ["--coalesce"], help: "debounced background sync", requires: "sync", hidden: true),
             // The peer side of an exchange, run over ssh by the syncing host.
             ToolOption("exchange", ["--exchange"], .text("SENDER"), help: "answer a peer's exchange", hidden: true),
+            ToolOption("authorize-peer", ["--authorize-peer"], .text("ALIAS=PUBKEY-FILE"),
+                       help: "let ALIAS's ssh key (its .pub file) only sync and deliver here: a restricted authorized_keys line",
+                       summary: "install a restricted mesh key", terminal: true),
+            ToolOption("revoke-peer", ["--revoke-peer"], .text("ALIAS"), help: "remove ALIAS's restricted key line",
+                       summary: "remove a restricted mesh key", terminal: true),
         ],
         footer: """
         SETTINGS: ~/.agents/config.toml [sync] connect_timeout (\(defaults.connectTimeoutSeconds) s), \

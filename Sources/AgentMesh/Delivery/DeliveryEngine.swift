@@ -141,7 +141,7 @@ public struct DeliveryEngine {
                                   timeoutMilliseconds: client.timeoutMilliseconds + delay)
         if let id = r.messageID {
             do {
-                guard try journal.claim(id, sender: r.sender, recipient: r.recipient) else { return Self.duplicate(id, journal.record(id) ?? .typing, paneID) }
+                guard try journal.claim(id, sender: r.sender, recipient: r.recipient, text: r.text) else { return Self.duplicate(id, journal.record(id) ?? .typing, paneID) }
             } catch {
                 return DeliveryOutcome(.tmuxFailure, "cannot write the delivery journal: \(error)", paneID: paneID)
             }

@@ -59,6 +59,12 @@ public struct Inbox {
         return try drop(sender: sender, name: "msg-\(stamp)-0.txt", bytes: bytes)
     }
 
+    /// A reply whose asker stopped waiting: `reply-<id>.txt` in the sender's folder.
+    @discardableResult
+    public func saveReply(sender: String, id: String, text: String) throws(SystemError) -> Drop {
+        try drop(sender: sender, name: "reply-\(id).txt", bytes: Array((text + "\n").utf8))
+    }
+
     // MARK: - Internals
 
     /// A sender's folder: its absolute path and its (sanitised) name, as shown in display paths.

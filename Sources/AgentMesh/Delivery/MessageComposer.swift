@@ -11,10 +11,18 @@
 ///   line comfortably is never typed; see `MessagePlan`.
 public enum MessageComposer {
     /// `[from <sender> @ <time>] [id:<id>] ` (the id part only when there is a valid id).
-    public static func tag(sender: String, time: Int = WallClock.now(), id: String? = nil, replyTo: String? = nil) -> String {
+    public static func tag(sender: String, time: Int = WallClock.now(), id: String? = nil, replyTo: String? = nil,
+                           hop: Int = 0) -> String {
         let idPart = id.map { MessageID.isValid($0) ? "[id:\($0)] " : "" } ?? ""
         let rePart = replyTo.map { MessageID.isValid($0) ? "[re:\($0)] " : "" } ?? ""
-        return "[from \(TextSanitizer.oneLine(sender)) @ \(WallClock.iso8601(time))] " + idPart + rePart
+        let hopPart = hop > 0 ? "[hop:\(hop)] " : ""
+        return "[from \(TextSanitizer.oneLine(sender)) @ \(WallClock.iso8601(time))] " + idPart + rePart + hopPart
+    }
+
+    /// The hop count a typed line carries (`[hop:N]`; none is 0).
+    public static func hop(of line: String) -> Int {
+        guard let r = line.firstRange(of: "[hop:") else { return 0 }
+        return Int(line[r.upperBound...].prefix { $0.isNumber }) ?? 0
     }
 
     /// Tag + sanitised body.

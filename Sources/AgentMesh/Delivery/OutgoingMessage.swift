@@ -14,6 +14,8 @@ public struct OutgoingMessage: Sendable {
     public var id: String
     /// The id this message answers (`--reply`), typed as `[re:<id>]`.
     public var replyTo: String?
+    /// Replies deep (a reply's hop is its question's + 1), typed as `[hop:N]` when above 0.
+    public var hop = 0
 
     public init(entry: AgentEntry, sender: String, body: [UInt8], filePath: String? = nil,
                 options: SendOptions = SendOptions(), time: Int = WallClock.now(), id: String = MessageID.make()) {
@@ -59,7 +61,7 @@ public enum LocalDelivery {
             }
         }
         return type(line, to: m.entry, sender: m.sender, time: m.time, options: m.options, paths: paths, id: m.id,
-                    replyTo: m.replyTo, senderHost: senderHost ?? m.entry.host)
+                    replyTo: m.replyTo, hop: m.hop, senderHost: senderHost ?? m.entry.host)
     }
 
     /// Saves the inboxed body and the file in this host's inbox; returns the sanitised line
@@ -93,9 +95,21 @@ public enum LocalDelivery {
 
     /// Tag + `line` through the engine.
     public static func type(_ line: String, to entry: AgentEntry, sender: String, time: Int, options: SendOptions,
-                            paths: MeshPaths, id: String? = nil, replyTo: String? = nil,
+                            paths: MeshPaths, id: String? = nil, replyTo: String? = nil, hop: Int = 0,
                             senderHost: String? = nil) -> SendResult {
-        let text = MessageComposer.tag(sender: sender, time: time, id: id, replyTo: replyTo) + line
+        // A reply someone waits for on stdout (`--ask`) is handed to it, not typed.
+        let waiters = Waiters(paths: paths)
+        if let re = replyTo, waiters.isWaiting(re) {
+            do { try waiters.deliver(re, text: line) } catch {
+                return SendResult(DeliveryOutcome(.tmuxFailure, "cannot hand the reply to the waiting asker: \(error)"))
+            }
+            return SendResult(DeliveryOutcome(.delivered, "handed to the asker waiting for it"), typedLine: line)
+        }
+        if let re = replyTo, waiters.wasAbandoned(re) {
+            // The asker gave up: keep the answer in the inbox as well as typing it.
+            _ = try? Inbox(paths: paths).saveReply(sender: sender, id: re, text: line)
+        }
+        let text = MessageComposer.tag(sender: sender, time: time, id: id, replyTo: replyTo, hop: hop) + line
         var request = DeliveryRequest(entry: entry, text: text, options: options, messageID: id)
         request.sender = sender
         request.recipient = entry.address

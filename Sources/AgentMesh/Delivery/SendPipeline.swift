@@ -22,7 +22,7 @@ public enum SendPipeline {
         }
         Trace.log("outbox: intent")
         let result = attempt(m, paths: paths, selfAlias: selfAlias)
-        outbox.finish(m.id, result.outcome, route: route)
+        outbox.finish(m.id, result.outcome, route: route, line: result.typedLine)
         return result
     }
 

@@ -31,6 +31,30 @@ public struct Journal {
         return text.split(separator: "\n").first { $0.hasPrefix("to ") }.map { String($0.dropFirst(3)) }
     }
 
+    /// One received message as `--log` shows it.
+    public struct Entry: Sendable {
+        public var id: String
+        public var time: String
+        public var from: String
+        public var to: String
+        public var status: String
+        public var line: String
+    }
+
+    public func entry(_ id: String) -> Entry? {
+        guard MessageID.isValid(id), let text = try? FileSystem.readText(file(id)) else { return nil }
+        let lines = text.split(separator: "\n").map(String.init)
+        guard let first = lines.first, first.hasPrefix("typing ") else { return nil }
+        let time = String(first.dropFirst(7).prefix { $0 != " " })
+        var status = "typing"
+        for l in lines where l.hasPrefix("done ") { status = String(l.dropFirst(5).prefix { $0 != " " }) }
+        let line = lines.first { $0.hasPrefix("line ") }.map { String($0.dropFirst(5)) } ?? ""
+        return Entry(id: id, time: time, from: sender(of: id) ?? "", to: recipient(of: id) ?? "", status: status, line: line)
+    }
+
+    /// Every id in the journal, oldest first.
+    public func allIDs() -> [String] { FileSystem.list(paths.journal).filter { MessageID.isValid($0) }.sorted() }
+
     /// Ids created since `milliseconds` (ids carry their creation time: no file is read).
     public func ids(since milliseconds: Int) -> [String] {
         FileSystem.list(paths.journal).filter { (MessageID.milliseconds(of: $0) ?? 0) >= milliseconds }
@@ -65,7 +89,7 @@ public struct Journal {
     }
 
     /// Claims `id` for typing; false when another delivery claimed it first.
-    public func claim(_ id: String, sender: String? = nil, recipient: String? = nil) throws(SystemError) -> Bool {
+    public func claim(_ id: String, sender: String? = nil, recipient: String? = nil, text: String? = nil) throws(SystemError) -> Bool {
         guard MessageID.isValid(id) else { return true }
         try paths.ensureFolder(paths.journal, mode: 0o700)
         let fd = retryingEINTR { open(file(id), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o600) }
@@ -76,7 +100,9 @@ public struct Journal {
         defer { close(fd) }
         let from = sender.map { " from " + TextSanitizer.oneLine($0) } ?? ""
         let to = recipient.map { "\nto " + TextSanitizer.oneLine($0) } ?? ""
-        try FileSystem.writeAll(fd, Array("typing \(WallClock.iso8601())\(from)\(to)\n".utf8), path: file(id))
+        // The typed line (one line, tag included) for `notify-pane --log --thread`.
+        let line = text.map { "\nline " + TextSanitizer.oneLine($0) } ?? ""
+        try FileSystem.writeAll(fd, Array("typing \(WallClock.iso8601())\(from)\(to)\(line)\n".utf8), path: file(id))
         return true
     }
 

@@ -19,6 +19,8 @@ public struct LoopGuard {
     public var paths: MeshPaths
     public var maxRate = 8
     public var windowSeconds = 600
+    /// Replies deep a conversation may go (`max_hops`, default 6; 0 turns it off).
+    public var maxHops = 6
     public var warning: String?
 
     public init(paths: MeshPaths) {
@@ -29,6 +31,7 @@ public struct LoopGuard {
             if let c = root["conversation"]?.table {
                 if let n = c["max_rate"]?.integer, n >= 0 { maxRate = Int(n) }
                 if let w = c["rate_window"]?.integer, w > 0 { windowSeconds = Int(w) }
+                if let h = c["max_hops"]?.integer, h >= 0 { maxHops = Int(h) }
             }
         } catch {
             warning = "\(paths.configToml):\(error.line):\(error.column): \(error.reason) (loop guard uses its defaults)"
@@ -50,6 +53,13 @@ public struct LoopGuard {
             if from == a && to == b { forth.insert(id) } else if from == b && to == a { back.insert(id) }
         }
         return (forth, back)
+    }
+
+    /// The refusal of a reply `hop` deep, or nil.
+    public func hopRefusal(_ hop: Int) -> String? {
+        guard maxHops > 0, hop > maxHops else { return nil }
+        return "loop guard: this reply would be \(hop) replies deep (limit \(maxHops)); not sent. "
+            + "The conversation has gone on long enough: stop replying, or raise [conversation] max_hops"
     }
 
     /// The refusal's reason, or nil when the send may go. Only a conversation counts —

@@ -100,6 +100,7 @@ public struct MessageQueue {
             var m = OutgoingMessage(entry: entry, sender: r.sender, body: body, filePath: r.filePath,
                                     options: r.options, time: r.time, id: id)
             m.replyTo = r.replyTo
+            m.hop = r.hop
             let result = send(m)
             let status = result.outcome.status
             if Self.isRetryable(status) {

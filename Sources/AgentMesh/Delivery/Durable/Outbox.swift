@@ -38,6 +38,9 @@ public struct Outbox {
         public var time: Int = 0
         /// The id the message answers (`--reply`).
         public var replyTo: String?
+        /// What was typed after the tag (`--log`), once the send ended.
+        public var line: String = ""
+        public var hop = 0
 
         /// The state as a reader should take it: `delivering` of a process that is gone is `unknown`.
         public var effectiveState: String {
@@ -57,6 +60,8 @@ public struct Outbox {
             if options.skipDismiss { t["skip_dismiss"] = .bool(true) }
             if let d = options.enterDelayMilliseconds { t["enter_delay_ms"] = .integer(Int64(d)) }
             if let replyTo { t["re"] = .string(replyTo) }
+            if !line.isEmpty { t["line"] = .string(line) }
+            if hop > 0 { t["hop"] = .integer(Int64(hop)) }
             return t
         }
 
@@ -74,6 +79,8 @@ public struct Outbox {
                                   enterDelayMilliseconds: t["enter_delay_ms"]?.integer.map { Int($0) })
             time = t["time"]?.integer.map { Int($0) } ?? 0
             replyTo = t["re"]?.string
+            line = t["line"]?.string ?? ""
+            hop = t["hop"]?.integer.map { Int($0) } ?? 0
         }
 
         init(id: String, to: String, host: String, sender: String) {
@@ -92,6 +99,8 @@ public struct Outbox {
         r.filePath = m.filePath
         r.options = m.options
         r.replyTo = m.replyTo
+        r.hop = m.hop
+        r.line = TextSanitizer.oneLine(String(String(decoding: m.body, as: UTF8.self).prefix(200)))
         try write(r)
     }
 
@@ -113,10 +122,11 @@ public struct Outbox {
     func queuedMarker(_ id: String) -> String { "\(paths.outbox)/\(id).queued" }
 
     /// Records how the send ended.
-    public func finish(_ id: String, _ outcome: DeliveryOutcome, route: SendRoute) {
+    public func finish(_ id: String, _ outcome: DeliveryOutcome, route: SendRoute, line: String = "") {
         let (state, reason) = Self.state(of: outcome, route: route)
         update(id) { r in
             r.state = state; r.reason = reason
+            if !line.isEmpty { r.line = TextSanitizer.oneLine(line) }
             // The same state again (a queued message still not deliverable) adds no history line.
         }
     }

@@ -87,7 +87,7 @@ extension RemoteSender {
     static func deliverToBashTool(_ m: OutgoingMessage, ssh: SSH, settings: SyncSettings, target: String) -> SendResult {
         let folder = InboxName.sanitize(m.sender, fallback: "unknown")
         let display = "~/.agent-inbox/\(folder)/"
-        let tag = MessageComposer.tag(sender: m.sender, time: m.time, id: m.id, replyTo: m.replyTo)
+        let tag = MessageComposer.tag(sender: m.sender, time: m.time, id: m.id, replyTo: m.replyTo, hop: m.hop)
         let marker = "\u{0}"
         func around(_ line: String) -> BashToolDrop.Note {
             let parts = line.split(separator: marker, maxSplits: 1, omittingEmptySubsequences: false)

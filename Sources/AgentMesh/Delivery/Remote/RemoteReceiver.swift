@@ -19,12 +19,26 @@ public enum RemoteReceiver {
     }
 
     /// Reads one request from `read` (stdin) and carries it out on this host.
-    public static func receive(paths: MeshPaths, read: @escaping (Int) -> [UInt8]) -> Receipt {
-        let request: RemoteRequest
+    /// `verifiedPeer`: the sending host as its ssh key proves it (a restricted mesh key's
+    /// forced command), which a claim in the request must match.
+    public static func receive(paths: MeshPaths, read: @escaping (Int) -> [UInt8], verifiedPeer: String? = nil) -> Receipt {
+        var request: RemoteRequest
         do {
             request = try RemoteRequest.decode(read)
         } catch {
             return .refused(.malformedRequest, error.description)
+        }
+        if let peer = verifiedPeer {
+            if let claimed = request.senderHost, claimed != peer {
+                AuditLog.record(paths: paths, from: "\(request.sender)@\(claimed)", to: request.address, status: "refused-spoofed-host",
+                                bytes: request.body.count, durationMilliseconds: 0, pane: nil)
+                return .refused(.spoofedSender, "the request claims to come from host \(TextSanitizer.oneLine(claimed)), "
+                                + "but its ssh key is \(peer)'s: refused")
+            }
+            request.senderHost = peer
+            // The tag shows the verified host: a name that does not already start with it
+            // (an AGENT_NAME) is shown as name@host; the name itself stays a claim.
+            if request.sender != peer && !request.sender.hasPrefix(peer + "-") { request.sender += "@" + peer }
         }
         let selfAlias = HostIdentity.selfAlias(paths)
         let view = RegistryStore(paths: paths).loadView(selfAlias: selfAlias)
@@ -48,6 +62,7 @@ public enum RemoteReceiver {
         }
         let result = LocalDelivery.type(line, to: entry, sender: request.sender, time: request.time,
                                         options: request.options, paths: paths, id: request.id, replyTo: request.replyTo,
+                                        hop: request.hop,
                                         senderHost: request.senderHost ?? "unknown-host")
         AuditLog.record(paths: paths, from: request.sender, to: request.address, status: result.outcome.status.rawValue,
                         bytes: request.body.count + (request.file?.size ?? 0),
@@ -64,6 +79,8 @@ public enum RemoteRefusal: Equatable, Sendable {
     case unknownAddress
     /// The inbox could not be written, or the file arrived damaged (nothing was published).
     case inboxFailure
+    /// The request claims a sending host other than the one its ssh key belongs to.
+    case spoofedSender
 }
 
 extension Inbox {

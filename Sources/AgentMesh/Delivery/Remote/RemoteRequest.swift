@@ -29,6 +29,8 @@ public struct RemoteRequest: Equatable, Sendable {
     public var replyTo: String?
     /// The sending host's alias as the sender claims it (`sender-host`).
     public var senderHost: String?
+    /// How many replies deep the message is (`hop`; the loop guard).
+    public var hop = 0
 
     public struct FileHeader: Equatable, Sendable {
         public var name: String
@@ -55,6 +57,7 @@ public struct RemoteRequest: Equatable, Sendable {
         if let id { field("id", Array(id.utf8)) }
         if let replyTo { field("re", Array(replyTo.utf8)) }
         if let senderHost { field("sender-host", Array(senderHost.utf8)) }
+        if hop > 0 { field("hop", Array(String(hop).utf8)) }
         field("body", body)
         if options.force { field("force", Array("1".utf8)) }
         if options.skipDismiss { field("skip-dismiss", Array("1".utf8)) }
@@ -116,6 +119,7 @@ public struct RemoteRequest: Equatable, Sendable {
         r.id = text("id").flatMap { MessageID.isValid($0) ? $0 : nil }
         r.replyTo = text("re").flatMap { MessageID.isValid($0) ? $0 : nil }
         r.senderHost = text("sender-host")
+        r.hop = text("hop").flatMap { Int($0) }.map { max(0, min($0, 1_000)) } ?? 0
         r.options = SendOptions(force: text("force") == "1", skipDismiss: text("skip-dismiss") == "1",
                                 enterDelayMilliseconds: text("enter-delay").flatMap { Int($0) })
         if let name = text("file-name") {

@@ -37,6 +37,7 @@ public enum RemoteSender {
             var request = RemoteRequest(address: m.entry.address, sender: m.sender, time: m.time, body: m.body)
             request.id = m.id
             request.replyTo = m.replyTo
+            request.hop = m.hop
             request.senderHost = HostIdentity.selfAlias(paths)
             request.options = m.options
             var extraMilliseconds = 0
@@ -58,7 +59,7 @@ public enum RemoteSender {
                 return result
             }
             typedLocally = line
-            let text = MessageComposer.tag(sender: m.sender, time: m.time, id: m.id, replyTo: m.replyTo) + line
+            let text = MessageComposer.tag(sender: m.sender, time: m.time, id: m.id, replyTo: m.replyTo, hop: m.hop) + line
             guard let remote = tmuxOnlyCommand(target: target, buffer: "agent-mesh-\(getpid())-\(UInt32.random(in: 0...UInt32.max))") else {
                 return SendResult(DeliveryOutcome(.remoteUnavailable, "target '\(m.entry.target)' cannot be quoted for \(host)"))
             }
