@@ -42,7 +42,7 @@ public enum BuiltinProfiles {
     composer = ["❯"]
     composer_frame = "─"
     placeholders = ["Press up to edit queued messages"]
-    dialog_hints = ["Enter to ", "Esc to cancel", "Esc to close", "Esc to go back", "Enter to confirm"]
+    dialog_hints = ["Esc to cancel", "Esc to close", "Esc to go back", "Enter to confirm", "Enter to select", "Enter to save", "Enter to continue", "Enter to stay"]
 
     [claude.screen.trust]
     state = "blocked"
