@@ -137,7 +137,11 @@ public struct DeliveryEngine {
         let chain = DeliveryCommands.send(buffer: DeliveryCommands.uniqueBufferName(), pane: paneID,
                                           enterDelayMilliseconds: delay, leavingMode: before.isInMode,
                                           server: TmuxVersion(before.serverVersion))
-        let send = client.chained(chain, input: Array(r.text.utf8),
+        var typed = r.text
+        if let last = typed.split(separator: " ").last, profile.popupTriggers.contains(where: { last.hasPrefix($0) }) {
+            typed += " "   // no popup opens on "@word " / "$word "; the agent trims the space
+        }
+        let send = client.chained(chain, input: Array(typed.utf8),
                                   timeoutMilliseconds: client.timeoutMilliseconds + delay)
         if let id = r.messageID {
             do {
@@ -194,7 +198,7 @@ public struct DeliveryEngine {
             check.echoWaitMilliseconds = max(echoWaitMilliseconds, 1_000)
             check.unchanged = DeliveryOutcome(.unconfirmed, "typed and Enter pressed, but nothing of the message appeared on "
                                               + "\(agent.profile.kind)'s screen: not confirmed that it was submitted")
-            check.confirm = { s in Self.confirm(s, profile: agent.profile, wasBusy: agent.wasBusy) }
+            check.confirm = { s in Self.confirm(s, profile: agent.profile, wasBusy: agent.wasBusy, line: r.text) }
         }
         return check.run(line: r.text, before: before, after: first, enterDelay: delay)
     }
@@ -207,11 +211,17 @@ public struct DeliveryEngine {
     }
 
     /// What the agent's screen after the text left its composer means (`SubmissionCheck.confirm`).
-    static func confirm(_ s: PaneSnapshot, profile: AgentProfile, wasBusy: Bool) -> DeliveryOutcome {
+    static func confirm(_ s: PaneSnapshot, profile: AgentProfile, wasBusy: Bool, line: String) -> DeliveryOutcome {
         switch ScreenReading.read(s, profile: profile) {
         case .composer(_, let busy):
             if busy && wasBusy {
                 return DeliveryOutcome(.queued, "\(profile.kind) is busy: it queued the message and submits it when its turn ends")
+            }
+            // An idle composer alone proves nothing (an agent that dropped the paste shows one
+            // too): the message must be on screen, in the transcript, or the turn must run.
+            if !busy && !Self.shows(line, on: s) {
+                return DeliveryOutcome(.unconfirmed, "typed and Enter pressed, but the message is not on \(profile.kind)'s screen "
+                                       + "(it may have dropped the input): not confirmed that it was submitted")
             }
             return DeliveryOutcome(.delivered)
         case .screen(let rule) where [.blocked, .busy, .queued].contains(rule.state):
@@ -227,6 +237,14 @@ public struct DeliveryEngine {
             return DeliveryOutcome(.unconfirmed, "typed and Enter pressed, but \(profile.kind) then showed \(why): "
                                    + "not confirmed that it was submitted")
         }
+    }
+
+    /// True when the line's tail is anywhere on screen (spaces and wraps ignored) or folded as
+    /// a paste placeholder.
+    static func shows(_ line: String, on s: PaneSnapshot) -> Bool {
+        let screen = String(String.UnicodeScalarView(s.plainRows.joined().unicodeScalars.filter { $0 != " " && $0 != "\u{a0}" }))
+        let tail = InputLineAnalysis.tail(of: line)
+        return (!tail.isEmpty && screen.contains(tail)) || screen.contains("[Pastedtext") || screen.contains("[PastedContent")
     }
 
     func probeResult(_ client: Tmux, _ target: String, _ r: DeliveryRequest) -> Result<PaneSnapshot, DeliveryOutcome> {

@@ -27,6 +27,9 @@ public struct AgentProfile: Equatable, Sendable {
     public var composerFrame: String?
     /// Texts in the bottom rows that mean "some dialog is open" when no rule names it.
     public var dialogHints: [String]
+    /// A line whose last word starts with one of these gets a trailing space: the agent would
+    /// otherwise open a completion popup (Codex: `@` files, `$` skills) that swallows Enter.
+    public var popupTriggers: [String] = []
     /// How long a just-started agent may take to show its composer before a send gives up.
     public var startupMilliseconds: Int
     /// Screens in precedence order (first match wins).
@@ -79,7 +82,7 @@ public struct ScreenRule: Equatable, Sendable {
     public init(name: String, state: State, all: [String] = [], any: [String] = [], bottomRows: Int = 16,
                 leave: String? = nil, what: String = "") {
         self.name = name; self.state = state; self.all = all; self.any = any
-        self.bottomRows = bottomRows; self.what = what.isEmpty ? name : what
+        self.bottomRows = max(1, bottomRows); self.what = what.isEmpty ? name : what
         self.leave = leave.flatMap { Self.allowedLeaveKeys.contains($0) ? $0 : nil }
     }
 

@@ -26,7 +26,9 @@ public enum BuiltinProfiles {
     # a fresh agent may take to show its composer), composer (what starts the idle composer's
     # row), composer_frame (a character starting the row above or below it), placeholders
     # (texts after the prompt that are not a draft), dialog_hints (texts meaning "a dialog is
-    # open" when no screen names it: refused).
+    # open" when no screen names it: refused), popup_triggers (a last word starting with one of
+    # these opens a completion popup that takes the Enter: a space is typed after it, which the
+    # agent trims).
     # A screen [<kind>.screen.<name>], first match wins: state = blocked | dialog | busy |
     # queued | starting; all / any (texts that must all / at least one be in its last
     # `bottom` non-empty rows, default 16); leave (only "Escape": the key that closes a
@@ -98,6 +100,7 @@ public enum BuiltinProfiles {
     startup_ms = 15000
     composer = ["›"]
     dialog_hints = ["Press enter", "esc to go back", "esc to cancel"]
+    popup_triggers = ["@", "$"]
 
     [codex.screen.trust]
     state = "blocked"

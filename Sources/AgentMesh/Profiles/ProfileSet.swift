@@ -69,23 +69,25 @@ public struct ProfileSet: Sendable {
     }
 
     static func decode(_ table: TOMLTable) -> [AgentProfile] {
-        table.entries.compactMap { kind, value in
+        table.entries.compactMap { kind, value -> AgentProfile? in
             guard let t = value.table else { return nil }
             func strings(_ key: String, in t: TOMLTable) -> [String] { t[key]?.array?.compactMap(\.string) ?? [] }
             var screens: [ScreenRule] = []
             for (name, sv) in t["screen"]?.table?.entries ?? [] {
                 guard let s = sv.table, let state = s["state"]?.string.flatMap(ScreenRule.State.init(rawValue:)) else { continue }
                 screens.append(ScreenRule(name: name, state: state, all: strings("all", in: s), any: strings("any", in: s),
-                                          bottomRows: s["bottom"]?.integer.map { Int($0) } ?? 16,
+                                          bottomRows: s["bottom"]?.integer.map { Int(max(1, min($0, 1_000))) } ?? 16,
                                           leave: s["leave"]?.string, what: s["what"]?.string ?? ""))
             }
-            return AgentProfile(kind: kind, name: t["name"]?.string ?? kind, tested: t["tested"]?.string ?? "",
+            var p = AgentProfile(kind: kind, name: t["name"]?.string ?? kind, tested: t["tested"]?.string ?? "",
                                 processes: strings("processes", in: t),
                                 enterDelayMilliseconds: t["enter_delay_ms"]?.integer.map { Int($0) },
                                 isStrict: t["strict"]?.bool ?? false, composerPrompts: strings("composer", in: t),
                                 placeholders: strings("placeholders", in: t), composerFrame: t["composer_frame"]?.string,
                                 dialogHints: strings("dialog_hints", in: t),
                                 startupMilliseconds: t["startup_ms"]?.integer.map { Int($0) } ?? 0, screens: screens)
+            p.popupTriggers = strings("popup_triggers", in: t)
+            return p
         }
     }
 }
