@@ -77,6 +77,15 @@ struct QueueTests {
         MonotonicClock.sleep(milliseconds: 1_000)
         #expect(lines(out).isEmpty, "\(lines(out))")
         #expect(try mesh.notify(["--queue", "--ttl", "soon", addr, "x"]).code == 1)
+        // [delivery] queue = true makes every send queue when refused; without it, exit 3 as ever.
+        try mesh.tmux(["send-keys", "-t", pane, "-l", "again"])
+        try mesh.waitFor(pane, "again")
+        #expect(try mesh.notify([addr, "plain refusal"], env: ["AGENT_NAME": "tester"]).code == 3)
+        try "[delivery]\nqueue = true\n".write(toFile: mesh.home + "/.agents/config.toml", atomically: true, encoding: .utf8)
+        let byConfig = try mesh.notify([addr, "queued by config"], env: ["AGENT_NAME": "tester"])
+        #expect(byConfig.code == 0 && byConfig.stdout.hasPrefix("queued "), "\(byConfig)")
+        let queuedID = String(byConfig.stdout.dropFirst("queued ".count).dropLast())
+        #expect(try mesh.notify(["--cancel", queuedID]).code == 0)
     }
 
     @Test("20 messages queued to a pane with a draft: all 20 delivered in order, each once")

@@ -78,7 +78,9 @@ public enum NotifyPaneTool {
         }
     }
 
-    static func send(_ o: NotifyPaneOptions, paths: MeshPaths) -> Int32 {
+    static func send(_ options: NotifyPaneOptions, paths: MeshPaths) -> Int32 {
+        var o = options
+        if !o.queues && MessageQueue.queuesByDefault(paths) { o.queues = true }
         var address = o.address ?? ""
         let selfAlias = HostIdentity.selfAlias(paths)
         if let id = o.replyTo {

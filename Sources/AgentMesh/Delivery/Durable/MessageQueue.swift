@@ -30,6 +30,13 @@ public struct MessageQueue {
 
     public static let defaultTTLSeconds = 24 * 3_600
 
+    /// `[delivery] queue = true` in `~/.agents/config.toml`: every send queues when refused,
+    /// as `--queue` does (an unreadable file is reported by the loop guard's reading of it).
+    public static func queuesByDefault(_ paths: MeshPaths) -> Bool {
+        guard let text = try? FileSystem.readText(paths.configToml), let root = try? TOML.parse(text) else { return false }
+        return root["delivery"]?.table?["queue"]?.bool ?? false
+    }
+
     /// True for refusals that typed nothing and may pass later.
     public static func isRetryable(_ status: DeliveryOutcome.Status) -> Bool {
         switch status {
