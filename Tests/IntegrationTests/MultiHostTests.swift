@@ -317,3 +317,27 @@ extension MultiHostTests {
         #expect(!after.contains("agent-mesh-peer:h1") && !after.contains("amh1@h1"))
     }
 }
+
+extension MultiHostTests {
+    @Test("ask across hosts: an agent on h1 asks one on h2 that answers with --reply; the answer comes back on stdout")
+    func askAcrossHosts() throws {
+        guard let mesh = try meshOfThree() else { return }
+        guard FileSystem.exists("/usr/bin/python3") else { print("skipping askAcrossHosts: no /usr/bin/python3 for the hosts"); return }
+        // h2: a window whose program answers every tagged message with notify-pane --reply.
+        let responder = mesh.home("h2") + "/responder.py"
+        try ProcessRunner.run(Command("sh", ["-c", "cp \(Package.fixture("responder.py")) \(responder) && chown amh2: \(responder)"])).check()
+        try mesh.sh("h2", "tmux new-window -d -t work: -n answers '/usr/bin/python3 \(responder) $HOME/bin/notify-pane'").check()
+        #expect(eventually(10) { (try? mesh.sh("h2", "tmux capture-pane -p -t work:answers").stdoutText.contains("responder ready")) == true })
+        try mesh.tool("h2", "agent-discover", ["-q"]).check()
+        try mesh.tool("h1", "agent-discover", ["-q"]).check()
+        // h1: the asker is the agent in window agent1 (its pane gives it an address to answer).
+        let pane = try mesh.sh("h1", "tmux display-message -p -t work:agent1 '#{pane_id} #{socket_path}'").stdoutText
+            .split(separator: " ").map { String($0).trimmingCharacters(in: .whitespacesAndNewlines) }
+        let ask = try mesh.sh("h1", "TMUX_PANE=\(pane[0]) TMUX=\(pane[1]),1,0 $HOME/bin/notify-pane --ask --timeout 30s "
+                              + "h2-work-answers 'is the schema change safe?'", timeout: 40_000)
+        #expect(ask.isSuccess && ask.stdoutText == "answer: is the schema change safe?\n", "\(ask.stdoutText) \(ask.stderrText)")
+        // Handed to the asker, not typed into its pane.
+        let screen = try mesh.sh("h1", "tmux capture-pane -p -t work:agent1").stdoutText
+        #expect(!screen.contains("answer: is the schema"), "\(screen)")
+    }
+}
