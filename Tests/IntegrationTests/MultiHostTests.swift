@@ -341,3 +341,26 @@ extension MultiHostTests {
         #expect(!screen.contains("answer: is the schema"), "\(screen)")
     }
 }
+
+extension MultiHostTests {
+    @Test("broadcast to agents on 3 hosts: one host stale, one window with a draft → the rest delivered, each reported")
+    func broadcastAcrossHosts() throws {
+        guard let mesh = try meshOfThree() else { return }
+        // h2's rec gets a draft (cat echoes nothing, so use a shell window with typed text).
+        try mesh.sh("h2", "tmux new-window -d -t work: -n busy 'bash --norc' && sleep 0.3 && tmux send-keys -t work:busy -l 'half typed'").check()
+        try mesh.tool("h2", "agent-discover", ["-q"]).check()
+        try mesh.tool("h1", "agent-discover", ["-q"]).check()
+        // h3 goes stale.
+        try ProcessRunner.run(Command(MeshHarness.script, ["down", "h3"])).check()
+        _ = try mesh.tool("h1", "agent-discover", ["--sync"])
+        let r = try mesh.tool("h1", "notify-pane", ["--json", "h*-work-*", "rebase on main"], timeout: 60_000)
+        let out = r.stdoutText
+        #expect(out.contains("\"address\": \"h2-work-rec\", \"id\"") && out.contains("\"address\": \"h2-work-agent2\""), "\(out)")
+        #expect(out.contains("\"address\": \"h2-work-busy\"") && out.contains("refused-draft"), "\(out)")
+        #expect(out.contains("\"address\": \"h3-work-rec\", \"status\": \"skipped-stale\""), "\(out)")
+        #expect(r.status == .exited(3), "\(r.status) \(r.stderrText)")
+        #expect(recorded(mesh, "h2", endsWith: "] rebase on main\n"))
+        #expect(recorded(mesh, "h1", endsWith: "] rebase on main\n"))
+        try ProcessRunner.run(Command(MeshHarness.script, ["heal", "h3"])).check()
+    }
+}
