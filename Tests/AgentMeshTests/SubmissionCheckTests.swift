@@ -130,3 +130,45 @@ struct SubmissionConfirmTests {
         #expect(t.clock >= SubmissionCheck.confirmMilliseconds)
     }
 }
+
+@Suite("AgentGate: type only at the composer")
+struct AgentGateTests {
+    static let profile = AgentProfile(kind: "codex", isStrict: true, composerPrompts: ["›"], startupMilliseconds: 5_000)
+
+    static func snap(_ rows: [String], cursorY: Int, cursorX: Int = 2) -> PaneSnapshot {
+        PaneSnapshot(paneID: "%1", cursorX: cursorX, cursorY: cursorY, width: 120,
+                     rows: rows.map { ScreenLine(parsing: Substring($0)) })
+    }
+
+    func gate(_ probes: [PaneSnapshot], clock: Box) -> AgentGate {
+        var queue = probes
+        return AgentGate(profile: Self.profile,
+                         probe: { .success(queue.count > 1 ? queue.removeFirst() : queue[0]) },
+                         press: { _, _ in nil },
+                         now: { clock.ms }, sleep: { clock.ms += $0 })
+    }
+
+    final class Box { var ms = 0 }
+
+    @Test("a screen caught mid-redraw is read again; a composer that shows within a second is typed into")
+    func midRedraw() {
+        let redraw = Self.snap(["• OK", "x", "› [from a @ t] [id:1m8sfvrd8ypfm3hv] nine"], cursorY: 1, cursorX: 0)
+        let idle = Self.snap(["• OK", "", "› ", "  gpt-5.5 default"], cursorY: 2)
+        let clock = Box()
+        guard case .success = gate([idle], clock: clock).prepare(redraw, force: false, skipDismiss: false) else {
+            Issue.record("refused a screen that became the composer"); return
+        }
+        #expect(clock.ms < 1_000)
+    }
+
+    @Test("a screen that stays unrecognised is refused after the grace, nothing typed")
+    func staysUnknown() {
+        let odd = Self.snap(["something", "else", "entirely"], cursorY: 1, cursorX: 0)
+        let clock = Box()
+        guard case .failure(let o) = gate([odd], clock: clock).prepare(odd, force: false, skipDismiss: false) else {
+            Issue.record("typed into an unknown screen"); return
+        }
+        #expect(o.status == .notReady && o.detail.contains("does not know"))
+        #expect(clock.ms >= AgentGate.unknownGraceMilliseconds)
+    }
+}

@@ -14,6 +14,9 @@ struct AgentGate {
     var sleep: (Int) -> Void = { MonotonicClock.sleep(milliseconds: $0) }
 
     static let maximumDismissals = 3
+    /// How long a screen may stay unrecognised before the send is refused: an agent caught
+    /// mid-redraw (moving the last message into its transcript) shows no composer for a moment.
+    static let unknownGraceMilliseconds = 1_000
 
     struct Ready {
         var snapshot: PaneSnapshot
@@ -25,6 +28,7 @@ struct AgentGate {
         var dismissed: String?
         var dismissals = 0
         let startDeadline = now() + profile.startupMilliseconds
+        var unknownSince: Int?
         let who = profile.kind
         while true {
             switch ScreenReading.read(s, profile: profile) {
@@ -54,7 +58,16 @@ struct AgentGate {
                 let how = rule.state == .dialog && skipDismiss ? " (SKIP_DISMISS=1 leaves it)" : ""
                 return .failure(DeliveryOutcome(.notReady, "\(who): \(rule.what)\(how); nothing typed", dismissedDialog: dismissed))
             case .unknown(let why):
-                return .failure(DeliveryOutcome(.notReady, "\(who): \(why); nothing typed", dismissedDialog: dismissed))
+                let since = unknownSince ?? now()
+                unknownSince = since
+                guard now() - since < Self.unknownGraceMilliseconds else {
+                    return .failure(DeliveryOutcome(.notReady, "\(who): \(why); nothing typed", dismissedDialog: dismissed))
+                }
+                sleep(50)
+                switch probe() {
+                case .failure(let o): return .failure(o)
+                case .success(let next): s = next
+                }
             }
         }
     }
