@@ -26,6 +26,26 @@ public enum FileSystem {
         }
     }
 
+    /// At most the last `maxBytes` of a file (a log's recent records); nil when missing.
+    public static func readTail(_ path: String, maxBytes: Int) throws(SystemError) -> [UInt8]? {
+        let fd = retryingEINTR { open(path, O_RDONLY | O_CLOEXEC) }
+        if fd < 0 {
+            if errno == ENOENT || errno == ENOTDIR { return nil }
+            throw SystemError("open", path: path)
+        }
+        defer { close(fd) }
+        let end = lseek(fd, 0, SEEK_END)
+        guard end >= 0, lseek(fd, max(0, end - off_t(maxBytes)), SEEK_SET) >= 0 else { throw SystemError("lseek", path: path) }
+        var result: [UInt8] = []
+        var chunk = [UInt8](repeating: 0, count: 65_536)
+        while true {
+            let n = chunk.withUnsafeMutableBytes { buf in retryingEINTR { Glibc.read(fd, buf.baseAddress, buf.count) } }
+            if n < 0 { throw SystemError("read", path: path) }
+            if n == 0 { return result }
+            result.append(contentsOf: chunk[0..<n])
+        }
+    }
+
     /// The file as UTF-8 text (invalid bytes become U+FFFD); nil when missing.
     public static func readText(_ path: String) throws(SystemError) -> String? {
         guard let bytes = try read(path) else { return nil }

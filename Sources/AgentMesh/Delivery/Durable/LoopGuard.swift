@@ -3,9 +3,8 @@
 ///
 /// Policy: before a send, the messages between the sender and the recipient in the last
 /// `windowSeconds` (default 600) are counted, both ways, when there are some each way (a
-/// conversation; one-way status messages are never stopped): this host's outbox (sent from here
-/// by the sender to the recipient) and its journal (typed here for the sender, from the
-/// recipient). At `maxRate` (default 8) or more, the send is refused with exit 7 and a reason
+/// conversation; one-way status messages are never stopped), from this host's audit log:
+/// the sends made here and the remote deliveries typed here. At `maxRate` (default 8) or more, the send is refused with exit 7 and a reason
 /// an agent can act on. Settings: `~/.agents/config.toml`
 /// ```
 /// [conversation]
@@ -38,19 +37,20 @@ public struct LoopGuard {
         }
     }
 
-    /// Message ids from `a` to `b` and from `b` to `a` in the window (a message sent and typed
-    /// on this host is in both records once: ids are a set).
-    public func messages(between a: String, and b: String) -> (forth: Set<String>, back: Set<String>) {
-        let since = (WallClock.now() - windowSeconds) * 1_000
-        let outbox = Outbox(paths: paths), journal = Journal(paths: paths)
-        var forth = Set<String>(), back = Set<String>()
-        for id in outbox.ids(since: since) {
-            guard let r = outbox.read(id), r.state != "failed", r.state != "cancelled", r.state != "expired" else { continue }
-            if r.sender == a && r.to == b { forth.insert(id) } else if r.sender == b && r.to == a { back.insert(id) }
-        }
-        for id in journal.ids(since: since) {
-            let from = journal.sender(of: id), to = journal.recipient(of: id)
-            if from == a && to == b { forth.insert(id) } else if from == b && to == a { back.insert(id) }
+    /// Messages from `a` to `b` and from `b` to `a` in the window, counted in this host's
+    /// audit log (`notify.log`: one line per send from here, and one per remote delivery typed
+    /// here), from its last 512 KB — one read, however many messages the host has sent.
+    public func messages(between a: String, and b: String) -> (forth: Int, back: Int) {
+        guard let bytes = try? FileSystem.readTail(AuditLog.path(paths), maxBytes: 512 * 1_024) else { return (0, 0) }
+        let since = WallClock.now() - windowSeconds
+        let fa = " from=" + AuditLog.field(a) + " to=" + AuditLog.field(b) + " "
+        let fb = " from=" + AuditLog.field(b) + " to=" + AuditLog.field(a) + " "
+        var forth = 0, back = 0
+        for line in String(decoding: bytes, as: UTF8.self).split(separator: "\n") {
+            guard line.contains(" status=delivered ") || line.contains(" status=queued ") else { continue }
+            let isForth = line.contains(fa), isBack = !isForth && line.contains(fb)
+            guard isForth || isBack, let time = WallClock.parseISO8601(String(line.prefix(20))), time >= since else { continue }
+            if isForth { forth += 1 } else { back += 1 }
         }
         return (forth, back)
     }
@@ -67,8 +67,8 @@ public struct LoopGuard {
     public func refusal(sender: String, recipient: String) -> String? {
         guard maxRate > 0 else { return nil }
         let (forth, back) = messages(between: sender, and: recipient)
-        let n = forth.count + back.count
-        guard n >= maxRate, !forth.isEmpty, !back.isEmpty else { return nil }
+        let n = forth + back
+        guard n >= maxRate, forth > 0, back > 0 else { return nil }
         return "loop guard: \(n) messages between \(sender) and \(recipient) in the last \(windowSeconds / 60) minutes "
             + "(limit \(maxRate)); not sent. If no answer is needed, stop replying; to raise the limit: "
             + "[conversation] max_rate in ~/.agents/config.toml"
