@@ -62,6 +62,9 @@ struct RealAgentTests {
         try lab.model.control(#"{"push": [{"text": "slow reply", "hold": 6}]}"#)
         try typeAndSubmit(lab, "start a slow turn")
         #expect(lab.model.waitForTurns(1).count == 1)
+        // The model has the turn; wait until the agent's screen says so too (its composer can
+        // still show the submitted text for a moment, which a sender rightly takes for a draft).
+        #expect(eventually(10) { (try? lab.mesh.capture(lab.pane))?.contains("esc to interrupt") == true })
         let r = try lab.mesh.notify([lab.address, Self.message], timeout: 30_000)
         #expect(r.code == 0, "\(r)")
         let turns = lab.model.waitForTurns(2, timeout: 20_000)
