@@ -128,6 +128,21 @@ sshd_alive() {
     [[ "${argv[*]-}" == *"$2/sshd_config"* ]]
 }
 
+# Is $1 still on its way to exec'ing host dir $2's sshd? Until the exec, the
+# pid runs setsid/nsenter/unshare/sh, whose argv holds the launcher's name
+# `amh-sshd` and the host dir as separate words, not "$2/sshd_config".
+sshd_starting() {
+    local pid=$1 word named='' dir=''
+    local -a argv=()
+    [[ -n $pid ]] || return 1
+    mapfile -d '' -t argv 2>/dev/null <"/proc/$pid/cmdline" || return 1
+    for word in "${argv[@]}"; do
+        [[ $word == amh-sshd ]] && named=1
+        [[ $word == "$2" ]] && dir=1
+    done
+    [[ -n $named && -n $dir ]]
+}
+
 # Run "$@" as host $1's user inside that host's namespaces (net, uts, mnt),
 # from its home directory, with a clean login-like environment.
 run_as_host() {
@@ -417,6 +432,10 @@ wait_ready() {
         for host in "${pending[@]}"; do
             load_host "$host"
             if ! sshd_alive "$H_sshd_pid" "$H_hostdir"; then
+                # Still in the launch chain (slow under load): not an exit.
+                if sshd_starting "$H_sshd_pid" "$H_hostdir"; then
+                    still+=("$host"); continue
+                fi
                 die "sshd of $host exited during startup; log $H_hostdir/sshd.log:
 $(tail -n 20 "$H_hostdir/sshd.log" 2>/dev/null)"
             fi
