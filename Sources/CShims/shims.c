@@ -5,6 +5,7 @@
 #include <sys/wait.h>
 #include <sys/syscall.h>
 #include <errno.h>
+#include <string.h>
 
 extern char **environ;
 
@@ -31,4 +32,8 @@ int cshims_pidfd_open(pid_t pid) {
     errno = ENOSYS;
     return -1;
 #endif
+}
+
+void *cshims_memmem(const void *haystack, size_t haystack_len, const void *needle, size_t needle_len) {
+    return memmem(haystack, haystack_len, needle, needle_len);
 }

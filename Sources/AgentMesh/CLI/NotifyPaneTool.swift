@@ -134,6 +134,7 @@ public enum NotifyPaneTool {
         if let why = guardian.refusal(sender: sender, recipient: entry.address) {
             return fail("\(address): \(why)", .loopGuard)
         }
+        Trace.log("loop guard checked")
         var message = OutgoingMessage(entry: entry, sender: sender, body: body, filePath: o.filePath, options: options)
         message.replyTo = o.replyTo
         if let re = o.replyTo {

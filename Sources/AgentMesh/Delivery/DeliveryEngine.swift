@@ -144,15 +144,21 @@ public struct DeliveryEngine {
         let send = client.chained(chain, input: Array(typed.utf8),
                                   timeoutMilliseconds: client.timeoutMilliseconds + delay)
         if let id = r.messageID {
+            Trace.log("journal: claiming")
             do {
                 guard try journal.claim(id, sender: r.sender, recipient: r.recipient, text: r.text) else { return Self.duplicate(id, journal.record(id) ?? .typing, paneID) }
             } catch {
                 return DeliveryOutcome(.tmuxFailure, "cannot write the delivery journal: \(error)", paneID: paneID)
             }
+            Trace.log("journal: claimed")
         }
         let outcome = typeAndVerify(client, r, send: send, paneID: paneID, before: before, delay: delay,
                                     agent: profile.isStrict ? (profile, wasBusy) : nil).with(dismissed, paneID)
-        if let id = r.messageID { journal.finish(id, status: outcome.status.rawValue) }
+        if let id = r.messageID {
+            Trace.log("verified")
+            journal.finish(id, status: outcome.status.rawValue)
+            Trace.log("journal: done")
+        }
         return outcome
     }
 

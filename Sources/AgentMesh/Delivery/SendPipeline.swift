@@ -22,7 +22,9 @@ public enum SendPipeline {
         }
         Trace.log("outbox: intent")
         let result = attempt(m, paths: paths, selfAlias: selfAlias)
+        Trace.log("outbox: finishing")
         outbox.finish(m.id, result.outcome, route: route, line: result.typedLine)
+        Trace.log("outbox: finished")
         return result
     }
 

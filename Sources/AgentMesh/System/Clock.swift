@@ -46,7 +46,16 @@ public enum WallClock {
 
     /// Parses `YYYY-MM-DDTHH:MM:SSZ` back to epoch seconds; nil when malformed.
     public static func parseISO8601(_ text: String) -> Int? {
-        let b = Array(text.utf8)
+        parseISO8601(bytes: Array(text.utf8)[...])
+    }
+
+    /// The same over bytes (a log line's first 20), with no String made: log scans call it
+    /// once per matching line.
+    public static func parseISO8601(bytes: ArraySlice<UInt8>) -> Int? {
+        guard bytes.count == 20 else { return nil }
+        let b0 = bytes.startIndex
+        func at(_ i: Int) -> UInt8 { bytes[b0 + i] }
+        let b = (0..<20).map(at)
         guard b.count == 20, b[4] == 45, b[7] == 45, b[10] == 84, b[13] == 58, b[16] == 58, b[19] == 90
         else { return nil }
         func num(_ r: Range<Int>) -> Int32? {
@@ -56,9 +65,19 @@ public enum WallClock {
         }
         guard let y = num(0..<4), let mo = num(5..<7), let d = num(8..<10),
               let h = num(11..<13), let mi = num(14..<16), let s = num(17..<19) else { return nil }
-        var parts = tm()
-        parts.tm_year = y - 1900; parts.tm_mon = mo - 1; parts.tm_mday = d
-        parts.tm_hour = h; parts.tm_min = mi; parts.tm_sec = s
-        return Int(timegm(&parts))
+        guard (1...12).contains(mo), (1...31).contains(d), h < 24, mi < 60, s < 61 else { return nil }
+        return daysSinceEpoch(year: Int(y), month: Int(mo), day: Int(d)) * 86_400
+            + Int(h) * 3_600 + Int(mi) * 60 + Int(s)
+    }
+
+    /// Days from 1970-01-01 to a proleptic Gregorian date — arithmetic, because glibc's
+    /// `timegm` reads /etc/localtime on first use (~0.3 ms on every send's loop-guard scan).
+    static func daysSinceEpoch(year: Int, month: Int, day: Int) -> Int {
+        let y = month <= 2 ? year - 1 : year
+        let era = (y >= 0 ? y : y - 399) / 400
+        let yearOfEra = y - era * 400
+        let dayOfYear = (153 * (month + (month > 2 ? -3 : 9)) + 2) / 5 + day - 1
+        let dayOfEra = yearOfEra * 365 + yearOfEra / 4 - yearOfEra / 100 + dayOfYear
+        return era * 146_097 + dayOfEra - 719_468
     }
 }

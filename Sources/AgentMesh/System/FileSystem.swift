@@ -14,16 +14,27 @@ public enum FileSystem {
             throw SystemError("open", path: path)
         }
         defer { close(fd) }
-        var result: [UInt8] = []
-        var chunk = [UInt8](repeating: 0, count: 65_536)
+        var info = stat()
+        let size = fstat(fd, &info) == 0 ? Int(info.st_size) : 0
+        return try readToEnd(fd, path: path, sizeHint: size)
+    }
+
+    /// Reads `fd` to its end into one buffer sized from `sizeHint` (grown if the file grew):
+    /// no per-chunk copies, which cost more than the read itself for a log's 64 KB.
+    static func readToEnd(_ fd: Int32, path: String, sizeHint: Int) throws(SystemError) -> [UInt8] {
+        var result = [UInt8](repeating: 0, count: max(sizeHint, 0) + 4_096)
+        var filled = 0
         while true {
-            let n = chunk.withUnsafeMutableBytes { buf in
-                retryingEINTR { Glibc.read(fd, buf.baseAddress, buf.count) }
+            if filled == result.count { result += [UInt8](repeating: 0, count: result.count) }
+            let n = result.withUnsafeMutableBytes { buf in
+                retryingEINTR { Glibc.read(fd, buf.baseAddress! + filled, buf.count - filled) }
             }
             if n < 0 { throw SystemError("read", path: path) }
-            if n == 0 { return result }
-            result.append(contentsOf: chunk[0..<n])
+            if n == 0 { break }
+            filled += n
         }
+        result.removeLast(result.count - filled)
+        return result
     }
 
     /// At most the last `maxBytes` of a file (a log's recent records); nil when missing.
@@ -35,15 +46,12 @@ public enum FileSystem {
         }
         defer { close(fd) }
         let end = lseek(fd, 0, SEEK_END)
-        guard end >= 0, lseek(fd, max(0, end - off_t(maxBytes)), SEEK_SET) >= 0 else { throw SystemError("lseek", path: path) }
-        var result: [UInt8] = []
-        var chunk = [UInt8](repeating: 0, count: 65_536)
-        while true {
-            let n = chunk.withUnsafeMutableBytes { buf in retryingEINTR { Glibc.read(fd, buf.baseAddress, buf.count) } }
-            if n < 0 { throw SystemError("read", path: path) }
-            if n == 0 { return result }
-            result.append(contentsOf: chunk[0..<n])
-        }
+        let start = max(0, end - off_t(maxBytes))
+        guard end >= 0, lseek(fd, start, SEEK_SET) >= 0 else { throw SystemError("lseek", path: path) }
+        var bytes = try readToEnd(fd, path: path, sizeHint: Int(end - start))
+        // A file that grew while it was read still gives at most `maxBytes`, its newest.
+        if bytes.count > maxBytes { bytes.removeFirst(bytes.count - maxBytes) }
+        return bytes
     }
 
     /// The file as UTF-8 text (invalid bytes become U+FFFD); nil when missing.

@@ -10,6 +10,8 @@ enum Trace {
     static func log(_ message: @autoclosure () -> String) {
         guard isOn else { return }
         let us = MonotonicClock.microseconds() - start
-        Output.err("notify-pane: trace +\(us / 1_000).\(us % 1_000 / 100)ms \(message())\n")
+        let frac = us % 1_000
+        let digits = frac < 10 ? "00\(frac)" : frac < 100 ? "0\(frac)" : "\(frac)"
+        Output.err("notify-pane: trace +\(us / 1_000).\(digits)ms \(message())\n")
     }
 }

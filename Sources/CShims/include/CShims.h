@@ -20,4 +20,6 @@ int cshims_wtermsig(int status);
 int cshims_pidfd_open(pid_t pid);
 /// The process environment (`environ`).
 char **cshims_environ(void);
+/// memmem(3) (GNU): the first occurrence of needle in haystack, or NULL.
+void *cshims_memmem(const void *haystack, size_t haystack_len, const void *needle, size_t needle_len);
 #endif

@@ -39,20 +39,43 @@ public struct LoopGuard {
 
     /// Messages from `a` to `b` and from `b` to `a` in the window, counted in this host's
     /// audit log (`notify.log`: one line per send from here, and one per remote delivery typed
-    /// here), from its last 512 KB — one read, however many messages the host has sent.
-    public func messages(between a: String, and b: String) -> (forth: Int, back: Int) {
-        guard let bytes = try? FileSystem.readTail(AuditLog.path(paths), maxBytes: 512 * 1_024) else { return (0, 0) }
+    /// here), from its last 512 KB — one read and a `memmem` scan per pattern, so the cost
+    /// stays well under a millisecond however long the log has grown.
+    /// `forth` is left 0 when `back` is (no conversation: the refusal needs both) unless
+    /// `countsOneWay`.
+    public func messages(between a: String, and b: String, countsOneWay: Bool = false) -> (forth: Int, back: Int) {
         let since = WallClock.now() - windowSeconds
-        let fa = " from=" + AuditLog.field(a) + " to=" + AuditLog.field(b) + " "
-        let fb = " from=" + AuditLog.field(b) + " to=" + AuditLog.field(a) + " "
-        var forth = 0, back = 0
-        for line in String(decoding: bytes, as: UTF8.self).split(separator: "\n") {
-            guard line.contains(" status=delivered ") || line.contains(" status=queued ") else { continue }
-            let isForth = line.contains(fa), isBack = !isForth && line.contains(fb)
-            guard isForth || isBack, let time = WallClock.parseISO8601(String(line.prefix(20))), time >= since else { continue }
-            if isForth { forth += 1 } else { back += 1 }
+        guard let bytes = tail(since: since) else { return (0, 0) }
+        func count(from x: String, to y: String) -> Int {
+            var n = 0
+            for status in ["delivered", "queued"] {
+                let pattern = Array((" from=" + AuditLog.field(x) + " to=" + AuditLog.field(y) + " status=" + status + " ").utf8)
+                for hit in ByteSearch.offsets(of: pattern, in: bytes) {
+                    // A line is `<20-byte time> from=… to=… status=… …`: the pattern must sit
+                    // right after the time of its own line.
+                    let start = ByteSearch.lineStart(before: hit, in: bytes)
+                    guard hit - start == 20, let time = WallClock.parseISO8601(bytes: bytes[start..<hit]) else { continue }
+                    if time >= since { n += 1 }
+                }
+            }
+            return n
         }
-        return (forth, back)
+        let back = a == b ? 0 : count(from: b, to: a)
+        return (back == 0 && !countsOneWay ? 0 : count(from: a, to: b), back)
+    }
+
+    /// The audit log's last 64 KB, or more (up to 512 KB) while its first whole line is still
+    /// inside the window: a send reads only the lines that can count.
+    func tail(since: Int) -> [UInt8]? {
+        var size = 64 * 1_024
+        while true {
+            guard let bytes = try? FileSystem.readTail(AuditLog.path(paths), maxBytes: size) else { return nil }
+            guard bytes.count == size, size < 512 * 1_024 else { return bytes }
+            // The first line may be cut; the one after it is whole.
+            guard let nl = bytes.firstIndex(of: 10), bytes.count > nl + 21,
+                  let first = WallClock.parseISO8601(bytes: bytes[(nl + 1)..<(nl + 21)]), first >= since else { return bytes }
+            size = min(size * 4, 512 * 1_024)
+        }
     }
 
     /// The refusal of a reply `hop` deep, or nil.
