@@ -145,11 +145,12 @@ struct ScreenTests {
 
     @Test("a probe's output parses; identity, cursor and rows")
     func probeParse() throws {
-        let text = "bash$ hi\n\u{1b}[2mghost\u{1b}[0m\n" + "AMPROBE\t%3\t@2\t1\t0\t6\t1\t0\t80\t2\t17\t3.4\t4242\thub-*\t\tba\\\\sh\n"
+        let text = "bash$ hi\n\u{1b}[2mghost\u{1b}[0m\n" + "AMPROBE\t%3\t@2\t1\t0\t6\t1\t0\t80\t2\t17\t3.4\t4242\thub-*\t\t3\tba\\\\sh\n"
         let s = try #require(PaneSnapshot(probeOutput: text))
         #expect(s.paneID == "%3" && s.windowID == "@2" && s.windowIndex == 1 && !s.isInMode)
         #expect(s.cursorX == 6 && s.cursorY == 1 && s.width == 80 && s.historySize == 17)
         #expect(s.currentCommand == "ba\\sh" && s.serverVersion == "3.4" && s.panePID == 4242 && s.allow == "hub-*" && s.deny == "")
+        #expect(s.maxRate == "3")
         #expect(s.rows.count == 2 && s.rows[1].cells.allSatisfy(\.isGhost))
         #expect(PaneSnapshot(probeOutput: "no identity\n") == nil)
     }

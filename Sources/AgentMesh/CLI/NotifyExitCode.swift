@@ -39,6 +39,7 @@ public enum NotifyExitCode: Int32, Sendable {
         case .notSubmitted, .unconfirmed, .unknown: return .notSubmitted
         case .notReady: return .notReady
         case .refusedSender: return .refusedSender
+        case .refusedLoop: return .loopGuard
         case .targetGone: return .unknownAddress
         case .tmuxFailure, .remoteUnavailable: return .transport
         }

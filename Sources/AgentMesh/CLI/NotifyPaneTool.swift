@@ -131,17 +131,17 @@ public enum NotifyPaneTool {
                                                                                     entry: entry.enterDelayMilliseconds))
         let guardian = LoopGuard(paths: paths)
         if let warning = guardian.warning { Output.err("\(name): warning: \(warning)\n") }
-        if let why = guardian.refusal(sender: sender, recipient: entry.address) {
+        // A pane of this host is guarded where it is typed (with its window's @agent-max-rate);
+        // a send to another host is also guarded here, against this host's limit.
+        if entry.host != selfAlias, let why = guardian.refusal(sender: sender, recipient: entry.address) {
             return fail("\(address): \(why)", .loopGuard)
         }
         Trace.log("loop guard checked")
         var message = OutgoingMessage(entry: entry, sender: sender, body: body, filePath: o.filePath, options: options)
         message.replyTo = o.replyTo
-        if let re = o.replyTo {
-            // A reply is one hop deeper than the message it answers (as typed here).
-            message.hop = MessageComposer.hop(of: Journal(paths: paths).entry(re)?.line ?? "") + 1
-            if let why = guardian.hopRefusal(message.hop) { return fail("\(address): \(why)", .loopGuard) }
-        }
+        message.hop = guardian.hop(replyTo: o.replyTo, sender: sender,
+                                   fromAgentPane: Environment.nonEmpty("AGENT_NAME") == nil && Environment.nonEmpty("TMUX_PANE") != nil)
+        if let why = guardian.hopRefusal(message.hop) { return fail("\(address): \(why)", .loopGuard) }
         if o.queues && MessageQueue(paths: paths).hasQueued(to: entry.address) {
             // Order: behind the messages already waiting for this recipient, not around them.
             do { try Outbox(paths: paths).begin(message) } catch { return fail("cannot write the outbox: \(error)", .transport) }

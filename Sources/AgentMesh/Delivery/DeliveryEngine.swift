@@ -86,6 +86,13 @@ public struct DeliveryEngine {
            let why = SenderPolicy(allow: before.allow, deny: before.deny).refusal(sender: sender, host: r.senderHost ?? "") {
             return DeliveryOutcome(.refusedSender, why + "; not typed", paneID: paneID)
         }
+        // The loop guard of this host, with the window's own limit when it sets one.
+        if let sender = r.sender, let recipient = r.recipient {
+            let guardian = LoopGuard(paths: paths).overridden(byWindowOption: before.maxRate)
+            if let why = guardian.refusal(sender: sender, recipient: recipient) {
+                return DeliveryOutcome(.refusedLoop, why, paneID: paneID)
+            }
+        }
         let profiles = ProfileSet.load(agentsDirectory: paths.agents)
         if let warning = profiles.warning { Output.err("notify-pane: warning: \(warning)\n") }
         let profile = profiles.profile(AgentDetector(profiles: profiles).kind(command: before.currentCommand,

@@ -28,6 +28,9 @@ public struct DeliveryOutcome: Equatable, Sendable {
         case unknown
         /// The pane's `@agent-allow` / `@agent-deny` refuse this sender; nothing typed.
         case refusedSender = "refused-sender"
+        /// The loop guard of the recipient's host: the pair has exchanged its window's
+        /// `@agent-max-rate` (else the host's `max_rate`) messages; nothing typed.
+        case refusedLoop = "refused-loop"
     }
 
     public var status: Status

@@ -28,6 +28,8 @@ public struct PaneSnapshot: Equatable, Sendable {
     /// session, global): who may send here (`SenderPolicy`).
     public var allow: String = ""
     public var deny: String = ""
+    /// `@agent-max-rate` as tmux resolves it: this window's loop-guard limit (`LoopGuard`).
+    public var maxRate: String = ""
 
     /// The display-message format: tab-separated (tmux prints a tab raw on every version),
     /// the fixed first field finds the line, the one free-text field comes last (see `TmuxFormat`).
@@ -35,6 +37,7 @@ public struct PaneSnapshot: Equatable, Sendable {
         "pane_id", "window_id", "window_index", "pane_in_mode", "cursor_x", "cursor_y", "pane_dead",
         "pane_width", "pane_height", "history_size", "version", "pane_pid",
     ].map(TmuxFormat.plain) + [TmuxFormat.text("@agent-allow"), TmuxFormat.text("@agent-deny"),
+                                TmuxFormat.text("@agent-max-rate"),
                                 TmuxFormat.text("pane_current_command")]).joined(separator: "\t")
 
     /// Parses the probe's stdout; nil when the identity line is missing or malformed (a
@@ -43,14 +46,15 @@ public struct PaneSnapshot: Equatable, Sendable {
         var lines = text.split(separator: "\n", omittingEmptySubsequences: false)
         while let last = lines.last, last.isEmpty { lines.removeLast() }
         guard let index = lines.lastIndex(where: { $0.hasPrefix("AMPROBE\t") }) else { return nil }
-        let f = lines[index].split(separator: "\t", maxSplits: 15, omittingEmptySubsequences: false).map(String.init)
-        guard f.count == 16, let history = Int(f[10]), let wi = Int(f[3]), let cx = Int(f[5]), let cy = Int(f[6]),
+        let f = lines[index].split(separator: "\t", maxSplits: 16, omittingEmptySubsequences: false).map(String.init)
+        guard f.count == 17, let history = Int(f[10]), let wi = Int(f[3]), let cx = Int(f[5]), let cy = Int(f[6]),
               let w = Int(f[8]), let h = Int(f[9]), w >= 0, h >= 0 else { return nil }
         paneID = f[1]; windowID = f[2]; windowIndex = wi; isInMode = f[4] == "1"
         cursorX = cx; cursorY = cy; isDead = f[7] == "1"; width = w; height = h; historySize = history
         serverVersion = f[11]; panePID = Int(f[12]) ?? 0
         allow = TmuxFormat.decode(f[13]); deny = TmuxFormat.decode(f[14])
-        currentCommand = TmuxFormat.decode(f[15])
+        maxRate = TmuxFormat.decode(f[15])
+        currentCommand = TmuxFormat.decode(f[16])
         rows = lines[..<index].map { ScreenLine(parsing: $0) }
     }
 

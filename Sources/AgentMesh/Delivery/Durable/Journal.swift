@@ -60,6 +60,27 @@ public struct Journal {
         FileSystem.list(paths.journal).filter { (MessageID.milliseconds(of: $0) ?? 0) >= milliseconds }
     }
 
+    /// The newest message typed here for `recipient` (its address, or the window address
+    /// of a pane address `<window>-p<N>`) whose id is from `milliseconds` since the epoch or later: what a
+    /// message sent from that pane is handling. Reads only the records of that span, newest
+    /// first, at most 200.
+    public func latest(typedFor recipient: String, sinceMilliseconds milliseconds: Int) -> Entry? {
+        for id in ids(since: milliseconds).sorted(by: >).prefix(200) {
+            guard let text = try? FileSystem.readText(file(id)),
+                  let to = text.split(separator: "\n").first(where: { $0.hasPrefix("to ") }).map({ String($0.dropFirst(3)) })
+            else { continue }
+            if to == recipient || Self.isPane(recipient, of: to) { return entry(id) }
+        }
+        return nil
+    }
+
+    /// True when `address` is `<window>-p<digits>`.
+    static func isPane(_ address: String, of window: String) -> Bool {
+        guard address.hasPrefix(window + "-p") else { return false }
+        let rest = address.dropFirst(window.count + 2)
+        return !rest.isEmpty && rest.allSatisfy(\.isASCII) && rest.allSatisfy(\.isNumber)
+    }
+
     /// Removes records older than `seconds` (the resync calls it; retries come within hours).
     public func prune(olderThan seconds: Int) {
         let cutoff = (WallClock.now() - seconds) * 1_000

@@ -10,17 +10,27 @@
 /// [conversation]
 /// max_rate = 8          # messages either way per window; 0 turns the guard off
 /// rate_window = 600     # seconds
+/// max_hops = 6          # hops deep a message may go; 0 turns it off
+/// hop_window = 300      # seconds after receiving a message that a new one is "handling it"
 /// ```
-/// Scope: what this host has seen. A pair whose two ends are on different hosts is counted
-/// from the sender's outbox and the messages typed into the sender's pane here — both
-/// directions, since the sender's pane is on this host.
+/// Where it is checked: by the host that types the message, under the pane lock, with the
+/// recipient window's `@agent-max-rate` in place of `max_rate` when set (`DeliveryEngine`);
+/// a send to another host is also checked on the sending host against its own `max_rate`
+/// (and is all a bash-tool host gets). Each host counts what it has seen; the two ends of a
+/// pair on different hosts both log both directions (sends made there and messages typed
+/// there), so either host sees the whole conversation.
 public struct LoopGuard {
     public var paths: MeshPaths
     public var maxRate = 8
     public var windowSeconds = 600
     /// Replies deep a conversation may go (`max_hops`, default 6; 0 turns it off).
     public var maxHops = 6
+    /// A message sent from a pane within this many seconds of one typed into it is taken as
+    /// sent while handling it: one hop deeper (`hop_window`, default 300; 0: never).
+    public var hopWindowSeconds = 300
     public var warning: String?
+    /// Where `maxRate` came from, for the refusal's advice.
+    public var rateSource = "[conversation] max_rate in ~/.agents/config.toml"
 
     public init(paths: MeshPaths) {
         self.paths = paths
@@ -31,6 +41,7 @@ public struct LoopGuard {
                 if let n = c["max_rate"]?.integer, n >= 0 { maxRate = Int(n) }
                 if let w = c["rate_window"]?.integer, w > 0 { windowSeconds = Int(w) }
                 if let h = c["max_hops"]?.integer, h >= 0 { maxHops = Int(h) }
+                if let w = c["hop_window"]?.integer, w >= 0 { hopWindowSeconds = Int(w) }
             }
         } catch {
             warning = "\(paths.configToml):\(error.line):\(error.column): \(error.reason) (loop guard uses its defaults)"
@@ -78,10 +89,34 @@ public struct LoopGuard {
         }
     }
 
-    /// The refusal of a reply `hop` deep, or nil.
+    /// The same guard with a window's `@agent-max-rate` in place of `max_rate`, when the
+    /// option holds a whole number (0 turns the guard off for that window); else unchanged.
+    public func overridden(byWindowOption value: String) -> LoopGuard {
+        guard let n = Int(value.trimmingSpaces()), n >= 0 else { return self }
+        var g = self
+        g.maxRate = n
+        g.rateSource = "this window's @agent-max-rate (tmux set-option -w @agent-max-rate N)"
+        return g
+    }
+
+    /// How deep a new message is: a reply is one hop deeper than the message it answers (as
+    /// typed here); a message sent from an agent's pane within `hopWindowSeconds` of one typed
+    /// into that pane is taken as sent while handling it, one hop deeper than that one; any
+    /// other message starts at 0.
+    public func hop(replyTo: String?, sender: String, fromAgentPane: Bool) -> Int {
+        let journal = Journal(paths: paths)
+        if let re = replyTo { return MessageComposer.hop(of: journal.entry(re)?.line ?? "") + 1 }
+        guard fromAgentPane, hopWindowSeconds > 0,
+              let handled = journal.latest(typedFor: sender, sinceMilliseconds: WallClock.milliseconds() - hopWindowSeconds * 1_000)
+        else { return 0 }
+        return MessageComposer.hop(of: handled.line) + 1
+    }
+
+    /// The refusal of a message `hop` deep, or nil.
     public func hopRefusal(_ hop: Int) -> String? {
         guard maxHops > 0, hop > maxHops else { return nil }
-        return "loop guard: this reply would be \(hop) replies deep (limit \(maxHops)); not sent. "
+        return "loop guard: this message would be \(hop) hops deep (limit \(maxHops): each reply, or message sent "
+            + "within \(hopWindowSeconds / 60) min of receiving one, adds a hop); not sent. "
             + "The conversation has gone on long enough: stop replying, or raise [conversation] max_hops"
     }
 
@@ -94,6 +129,6 @@ public struct LoopGuard {
         guard n >= maxRate, forth > 0, back > 0 else { return nil }
         return "loop guard: \(n) messages between \(sender) and \(recipient) in the last \(windowSeconds / 60) minutes "
             + "(limit \(maxRate)); not sent. If no answer is needed, stop replying; to raise the limit: "
-            + "[conversation] max_rate in ~/.agents/config.toml"
+            + rateSource
     }
 }

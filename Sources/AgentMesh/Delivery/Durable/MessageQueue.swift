@@ -41,7 +41,8 @@ public struct MessageQueue {
     public static func isRetryable(_ status: DeliveryOutcome.Status) -> Bool {
         switch status {
         case .refusedDraft, .notReady, .tmuxFailure, .remoteUnavailable, .targetGone: return true
-        case .delivered, .queued, .notSubmitted, .unconfirmed, .unknown, .refusedSender: return false
+        // A loop-guard refusal is final: queueing it would only defer the loop.
+        case .delivered, .queued, .notSubmitted, .unconfirmed, .unknown, .refusedSender, .refusedLoop: return false
         }
     }
 

@@ -140,7 +140,7 @@ public struct Outbox {
             // The request may have gone out before the connection failed; the receiving
             // journal decides a retry (never typed twice).
             return ("unknown", "\(o.status.rawValue): \(o.detail)")
-        case .refusedDraft, .notReady, .targetGone, .tmuxFailure, .remoteUnavailable, .refusedSender:
+        case .refusedDraft, .notReady, .targetGone, .tmuxFailure, .remoteUnavailable, .refusedSender, .refusedLoop:
             return ("failed", "\(o.status.rawValue): \(o.detail)")
         }
     }
