@@ -6,14 +6,24 @@
 /// `notify-pane: error: …` on stderr and an exit code from `NotifyExitCode`; help, `--version`,
 /// `--list` and `--whoami` print on stdout. Every send attempt that reaches a recipient is
 /// appended to the audit log.
-public enum NotifyPaneTool {
+public struct NotifyPaneTool {
     public static let name = "notify-pane"
+
+    /// The environment, processes, clock and output this run uses (`.live` from main).
+    public let context: MeshContext
+
+    public init(context: MeshContext = .live) { self.context = context }
 
     /// `--help`, rendered from `OptionTable.notifyPane`.
     public static var help: String { HelpText.render(.notifyPane) }
 
     /// Entry point; returns the process exit status.
-    public static func main(_ argv: [String]) -> Int32 {
+    public static func main(_ argv: [String], context: MeshContext = .live) -> Int32 {
+        NotifyPaneTool(context: context).run(argv)
+    }
+
+    /// One run of the tool with this value's context.
+    public func run(_ argv: [String]) -> Int32 {
         Trace.log("start")
         let options: NotifyPaneOptions
         do {
@@ -21,64 +31,64 @@ public enum NotifyPaneTool {
         } catch {
             return fail(error.message, .usage)
         }
-        let paths = MeshPaths()
+        let paths = MeshPaths(home: context.environment.nonEmpty("HOME") ?? Environment.home())
         switch options.mode {
         case .deliverStdin:
             // The receive side of a remote send, run over ssh by the sending host.
             return receive(paths: paths)
         case .completion(let shell):
-            let binary = CompletionScript.invokedPath(argv.first ?? name)
-            Output.out(shell == "zsh" ? CompletionScript.zsh(.notifyPane, binary: binary)
+            let binary = CompletionScript.invokedPath(argv.first ?? Self.name)
+            context.output.out(shell == "zsh" ? CompletionScript.zsh(.notifyPane, binary: binary)
                                       : CompletionScript.bash(.notifyPane, binary: binary))
             return 0
         case .help:
-            Output.out(help + "\n")
+            context.output.out(Self.help + "\n")
             return 0
         case .version:
-            Output.out("\(name) \(AgentMeshVersion.string)\n")
+            context.output.out("\(Self.name) \(AgentMeshVersion.string)\n")
             return 0
         case .profiles:
-            Output.out(BuiltinProfiles.text + "\n")
+            context.output.out(BuiltinProfiles.text + "\n")
             let user = paths.agents + "/" + ProfileSet.userFileName
             if let text = try? FileSystem.readText(user) {
-                Output.out("\n# --- \(user) (laid over the built-in profiles above) ---\n" + text)
+                context.output.out("\n# --- \(user) (laid over the built-in profiles above) ---\n" + text)
             }
-            if let warning = ProfileSet.load(agentsDirectory: paths.agents).warning { Output.err("\(name): warning: \(warning)\n") }
+            if let warning = ProfileSet.load(agentsDirectory: paths.agents).warning { context.output.err("\(Self.name): warning: \(warning)\n") }
             return 0
         case .status(let id, let json):
-            return OutboxReport.status(Outbox(paths: paths), id: id, json: json, tool: name)
+            return OutboxReport.status(Outbox(paths: paths), id: id, json: json, tool: Self.name, output: context.output)
         case .outbox(let json):
-            return OutboxReport.outbox(Outbox(paths: paths), json: json, tool: name)
+            return OutboxReport.outbox(Outbox(paths: paths), json: json, tool: Self.name, output: context.output)
         case .log(let with, let thread, let limit, let json):
-            Output.out(MessageLog.render(paths: paths, with: with, thread: thread, limit: limit, json: json))
+            context.output.out(MessageLog.render(paths: paths, with: with, thread: thread, limit: limit, json: json))
             return 0
         case .cancel(let id):
-            guard MessageQueue(paths: paths).cancel(id) else {
+            guard MessageQueue(paths: paths, context: context).cancel(id) else {
                 return fail("message \(id) is not queued (see notify-pane --status \(id))", .unknownAddress)
             }
-            Output.out("cancelled \(id)\n")
+            context.output.out("cancelled \(id)\n")
             return 0
         case .serve(let peer):
             return ServeTool.main(peer: peer, paths: paths)
         case .runQueue:
             let selfAlias = HostIdentity.selfAlias(paths)
-            MessageQueue(paths: paths).run(selfAlias: selfAlias) { m in
-                SendPipeline.attempt(m, paths: paths, selfAlias: selfAlias, auditsRetryableRefusals: false)
+            MessageQueue(paths: paths, context: context).run(selfAlias: selfAlias) { m in
+                SendPipeline.attempt(m, paths: paths, selfAlias: selfAlias, auditsRetryableRefusals: false, context: context)
             }
             return 0
         case .whoami:
-            Output.out(SenderIdentity.resolve(paths: paths, selfAlias: HostIdentity.selfAlias(paths)) + "\n")
+            context.output.out(SenderIdentity.resolve(paths: paths, selfAlias: HostIdentity.selfAlias(paths), context: context) + "\n")
             return 0
         case .list(let long, let json):
             let entries = RegistryStore(paths: paths).loadView(selfAlias: HostIdentity.selfAlias(paths)).entries
-            Output.out(json ? RegistryListing.json(entries) : long ? RegistryListing.long(entries) : RegistryListing.plain(entries))
+            context.output.out(json ? RegistryListing.json(entries) : long ? RegistryListing.long(entries) : RegistryListing.plain(entries))
             return 0
         case .send:
             return send(options, paths: paths)
         }
     }
 
-    static func send(_ options: NotifyPaneOptions, paths: MeshPaths) -> Int32 {
+    func send(_ options: NotifyPaneOptions, paths: MeshPaths) -> Int32 {
         var o = options
         if !o.queues && MessageQueue.queuesByDefault(paths) { o.queues = true }
         var address = o.address ?? ""
@@ -96,11 +106,11 @@ public enum NotifyPaneTool {
                 do { try waiters.deliver(id, text: TextSanitizer.oneLine(String(decoding: body, as: UTF8.self))) } catch {
                     return fail("cannot hand the reply to the waiting asker: \(error)", .transport)
                 }
-                if !o.isQuiet { Output.out("→ \(sender) (waiting on this host): reply to \(id) handed over\n") }
+                if !o.isQuiet { context.output.out("→ \(sender) (waiting on this host): reply to \(id) handed over\n") }
                 return 0
             }
         }
-        if o.isBroadcast { return Broadcast.run(o, paths: paths, selfAlias: selfAlias) }
+        if o.isBroadcast { return Broadcast.run(o, paths: paths, selfAlias: selfAlias, tool: self) }
         // Fast path: this host's own slice is authoritative for its agents (and is all a
         // local send needs); the assembled view of every host is read only when it misses.
         let store = RegistryStore(paths: paths)
@@ -123,14 +133,14 @@ public enum NotifyPaneTool {
         case .success(let b): (body, delayText) = b
         }
         Trace.log("registry read")
-        let sender = SenderIdentity.resolve(paths: paths, selfAlias: selfAlias,
+        let sender = SenderIdentity.resolve(paths: paths, selfAlias: selfAlias, context: context,
                                             localEntries: localEntries)
-        let options = SendOptions(force: Environment.get("FORCE_SEND") == "1",
-                                  skipDismiss: Environment.get("SKIP_DISMISS") == "1",
+        let options = SendOptions(force: context.environment.get("FORCE_SEND") == "1",
+                                  skipDismiss: context.environment.get("SKIP_DISMISS") == "1",
                                   enterDelayMilliseconds: EnterDelayPolicy.override(environment: delayText,
                                                                                     entry: entry.enterDelayMilliseconds))
         let guardian = LoopGuard(paths: paths)
-        if let warning = guardian.warning { Output.err("\(name): warning: \(warning)\n") }
+        if let warning = guardian.warning { context.output.err("\(Self.name): warning: \(warning)\n") }
         // A pane of this host is guarded where it is typed (with its window's @agent-max-rate);
         // a send to another host is also guarded here, against this host's limit.
         if entry.host != selfAlias, let why = guardian.refusal(sender: sender, recipient: entry.address) {
@@ -140,9 +150,9 @@ public enum NotifyPaneTool {
         var message = OutgoingMessage(entry: entry, sender: sender, body: body, filePath: o.filePath, options: options)
         message.replyTo = o.replyTo
         message.hop = guardian.hop(replyTo: o.replyTo, sender: sender,
-                                   fromAgentPane: Environment.nonEmpty("AGENT_NAME") == nil && Environment.nonEmpty("TMUX_PANE") != nil)
+                                   fromAgentPane: context.environment.nonEmpty("AGENT_NAME") == nil && context.environment.nonEmpty("TMUX_PANE") != nil)
         if let why = guardian.hopRefusal(message.hop) { return fail("\(address): \(why)", .loopGuard) }
-        if o.queues && MessageQueue(paths: paths).hasQueued(to: entry.address) {
+        if o.queues && MessageQueue(paths: paths, context: context).hasQueued(to: entry.address) {
             // Order: behind the messages already waiting for this recipient, not around them.
             do { try Outbox(paths: paths).begin(message) } catch { return fail("cannot write the outbox: \(error)", .transport) }
             return queue(message, after: DeliveryOutcome(.notReady, "waiting behind earlier queued messages"), options: o, paths: paths)
@@ -150,43 +160,43 @@ public enum NotifyPaneTool {
         if o.asks {
             do { try Waiters(paths: paths).begin(message.id) } catch { return fail("cannot wait for a reply: \(error)", .transport) }
         }
-        let result = SendPipeline.send(message, paths: paths, selfAlias: selfAlias)
+        let result = SendPipeline.send(message, paths: paths, selfAlias: selfAlias, context: context)
         let outcome = result.outcome
         if o.asks { return awaitReply(message, outcome: outcome, timeout: o.askTimeoutSeconds, paths: paths) }
         if o.queues && MessageQueue.isRetryable(outcome.status) {
             return queue(message, after: outcome, options: o, paths: paths)
         }
         if let dialog = outcome.dismissedDialog, !o.isQuiet {
-            Output.err("\(name): dismissed a \(dialog) dialog on \(address) before delivery\n")
+            context.output.err("\(Self.name): dismissed a \(dialog) dialog on \(address) before delivery\n")
         }
         guard outcome.isDelivered else { return fail("\(address): \(outcome.detail)", NotifyExitCode.for(outcome.status)) }
         if o.isQuiet {
-            Output.out(message.id + "\n")
+            context.output.out(message.id + "\n")
         } else {
-            Output.out("→ \(address) (\(entry.host)[\(entry.target)]) [id:\(message.id)]: \(result.typedLine)\n")
-            if outcome.status == .queued { Output.err("\(name): \(address): \(outcome.detail)\n") }
+            context.output.out("→ \(address) (\(entry.host)[\(entry.target)]) [id:\(message.id)]: \(result.typedLine)\n")
+            if outcome.status == .queued { context.output.err("\(Self.name): \(address): \(outcome.detail)\n") }
         }
         Trace.log("done")
         return 0
     }
 
     /// `--ask`: after the question was delivered, the reply's text on stdout (exit 0), or exit 9.
-    static func awaitReply(_ m: OutgoingMessage, outcome: DeliveryOutcome, timeout: Int, paths: MeshPaths) -> Int32 {
+    func awaitReply(_ m: OutgoingMessage, outcome: DeliveryOutcome, timeout: Int, paths: MeshPaths) -> Int32 {
         let waiters = Waiters(paths: paths)
         guard outcome.isDelivered else {
             waiters.end(m.id)
             return fail("\(m.entry.address): \(outcome.detail)", NotifyExitCode.for(outcome.status))
         }
-        let start = MonotonicClock.milliseconds(), deadline = start + timeout * 1_000
-        while MonotonicClock.milliseconds() < deadline {
+        let start = context.clock.milliseconds(), deadline = start + timeout * 1_000
+        while context.clock.milliseconds() < deadline {
             if let text = waiters.reply(m.id) {
                 waiters.end(m.id)
-                Output.out(text + "\n")
+                context.output.out(text + "\n")
                 return 0
             }
             // An answer that comes at once is seen within ~2 ms; a slow one costs no busy loop.
-            let waited = MonotonicClock.milliseconds() - start
-            MonotonicClock.sleep(milliseconds: waited < 1_000 ? 2 : waited < 10_000 ? 20 : 100)
+            let waited = context.clock.milliseconds() - start
+            context.clock.sleep(milliseconds: waited < 1_000 ? 2 : waited < 10_000 ? 20 : 100)
         }
         // The waiting file stays: a late reply finds the asker gone and lands in the inbox too.
         return fail("\(m.entry.address): no reply to \(m.id) within \(timeout) s (a late one lands in ~/.agent-inbox)", .noReply)
@@ -194,17 +204,17 @@ public enum NotifyPaneTool {
 
     /// The body (words joined by spaces like "$*", or stdin), checked with the file and the
     /// enter delay; a failure has already been reported.
-    static func readBody(_ o: NotifyPaneOptions) -> Result<([UInt8], String?), NotifyExitCode> {
+    func readBody(_ o: NotifyPaneOptions) -> Result<([UInt8], String?), NotifyExitCode> {
         var body: [UInt8] = Array(o.messageWords.joined(separator: " ").utf8)
         if o.readsStdin {
-            body = readStandardInput()
+            body = Self.readStandardInput()
             if body.last == 10 { body.removeLast(); if body.last == 13 { body.removeLast() } }
             if body.isEmpty && o.filePath == nil { fail("empty message on stdin", .usage); return .failure(.usage) }
         }
-        if let path = o.filePath, let problem = unreadable(path) {
+        if let path = o.filePath, let problem = Self.unreadable(path) {
             fail("cannot read \(path): \(problem)", .usage); return .failure(.usage)
         }
-        let delayText = Environment.nonEmpty("AGENT_MESH_ENTER_DELAY")
+        let delayText = context.environment.nonEmpty("AGENT_MESH_ENTER_DELAY")
         if let delayText, AgentEntry.parseDelay(delayText) == nil {
             fail("AGENT_MESH_ENTER_DELAY takes seconds (0.15) or milliseconds (150ms), got '\(delayText)'", .usage)
             return .failure(.usage)
@@ -213,25 +223,25 @@ public enum NotifyPaneTool {
     }
 
     /// `--queue`: the refused message waits in the outbox for the runner; `--wait` watches it.
-    static func queue(_ m: OutgoingMessage, after outcome: DeliveryOutcome, options o: NotifyPaneOptions,
+    func queue(_ m: OutgoingMessage, after outcome: DeliveryOutcome, options o: NotifyPaneOptions,
                       paths: MeshPaths) -> Int32 {
-        let queue = MessageQueue(paths: paths)
+        let queue = MessageQueue(paths: paths, context: context)
         do { try queue.enqueue(m, after: outcome, ttlSeconds: o.ttlSeconds) } catch {
             return fail("\(m.entry.address): \(outcome.detail); and it could not be queued: \(error)", NotifyExitCode.for(outcome.status))
         }
         queue.startRunner()
         guard let wait = o.waitSeconds else {
-            Output.out("queued \(m.id)\n")
-            if !o.isQuiet { Output.err("\(name): \(m.entry.address): queued (\(outcome.detail))\n") }
+            context.output.out("queued \(m.id)\n")
+            if !o.isQuiet { context.output.err("\(Self.name): \(m.entry.address): queued (\(outcome.detail))\n") }
             return 0
         }
-        let deadline = MonotonicClock.milliseconds() + wait * 1_000
-        while MonotonicClock.milliseconds() < deadline {
-            MonotonicClock.sleep(milliseconds: 100)
+        let deadline = context.clock.milliseconds() + wait * 1_000
+        while context.clock.milliseconds() < deadline {
+            context.clock.sleep(milliseconds: 100)
             guard let r = queue.outbox.read(m.id) else { break }
             switch r.state {
             case "delivered":
-                Output.out(o.isQuiet ? "\(m.id)\n" : "→ \(m.entry.address) (\(m.entry.host)[\(m.entry.target)]) [id:\(m.id)]: delivered after waiting\n")
+                context.output.out(o.isQuiet ? "\(m.id)\n" : "→ \(m.entry.address) (\(m.entry.host)[\(m.entry.target)]) [id:\(m.id)]: delivered after waiting\n")
                 return 0
             case "queued": continue
             default:
@@ -249,19 +259,19 @@ public enum NotifyPaneTool {
 
     /// The hidden receive side of a remote send (`--deliver-stdin`, run over ssh by the
     /// sending host): the request on stdin, the `RemoteReply` on stdout, the exit code as here.
-    static func receive(paths: MeshPaths, verifiedPeer: String? = nil) -> Int32 {
+    func receive(paths: MeshPaths, verifiedPeer: String? = nil) -> Int32 {
         switch RemoteReceiver.receive(paths: paths, read: RemoteRequest.reader(fd: 0), verifiedPeer: verifiedPeer) {
         case .refused(let why, let message):
             return fail(message, NotifyExitCode.for(why))
         case .carriedOut(let result):
-            Output.out(RemoteReply(result).encoded())
-            if !result.outcome.isDelivered { Output.error(tool: name, result.outcome.detail) }
+            context.output.out(RemoteReply(result).encoded())
+            if !result.outcome.isDelivered { context.output.error(tool: Self.name, result.outcome.detail) }
             return NotifyExitCode.for(result.outcome.status).rawValue
         }
     }
 
     /// Exit 2 with the closest registered addresses.
-    static func unknown(_ address: String, _ view: RegistryView) -> Int32 {
+    func unknown(_ address: String, _ view: RegistryView) -> Int32 {
         let close = AddressSuggester.suggest(address, among: view.entries.map(\.address))
         var message = "unknown address '\(TextSanitizer.oneLine(address))'"
         if !close.isEmpty { message += " (did you mean: \(close.joined(separator: ", "))?)" }
@@ -271,8 +281,8 @@ public enum NotifyPaneTool {
     }
 
     @discardableResult
-    static func fail(_ message: String, _ code: NotifyExitCode) -> Int32 {
-        Output.error(tool: name, message)
+    func fail(_ message: String, _ code: NotifyExitCode) -> Int32 {
+        context.output.error(tool: Self.name, message)
         return code.rawValue
     }
 

@@ -8,27 +8,29 @@
 enum OutboxReport {
     static let finalStates: Set<String> = ["delivered", "failed", "expired", "cancelled"]
 
-    static func status(_ outbox: Outbox, id: String?, json: Bool, tool: String) -> Int32 {
+    static func status(_ outbox: Outbox, id: String?, json: Bool, tool: String,
+                       output: any OutputSink = StandardOutput()) -> Int32 {
         if let id {
             guard let r = outbox.read(id) else {
-                Output.error(tool: tool, "no message \(id) in \(outbox.paths.outbox)")
+                output.error(tool: tool, "no message \(id) in \(outbox.paths.outbox)")
                 return NotifyExitCode.unknownAddress.rawValue
             }
-            if json { Output.out(jsonArray([r]) ) } else { Output.out(detail(r)) }
+            if json { output.out(jsonArray([r]) ) } else { output.out(detail(r)) }
             return 0
         }
-        return list(outbox, json: json, tool: tool) { _ in true }
+        return list(outbox, json: json, tool: tool, output: output) { _ in true }
     }
 
-    static func outbox(_ outbox: Outbox, json: Bool, tool: String) -> Int32 {
-        list(outbox, json: json, tool: tool) { !finalStates.contains($0.effectiveState) }
+    static func outbox(_ outbox: Outbox, json: Bool, tool: String, output: any OutputSink = StandardOutput()) -> Int32 {
+        list(outbox, json: json, tool: tool, output: output) { !finalStates.contains($0.effectiveState) }
     }
 
-    static func list(_ outbox: Outbox, json: Bool, tool: String, _ keep: (Outbox.Record) -> Bool) -> Int32 {
+    static func list(_ outbox: Outbox, json: Bool, tool: String, output: any OutputSink,
+                     _ keep: (Outbox.Record) -> Bool) -> Int32 {
         let (records, problems) = outbox.all()
-        for p in problems { Output.err("\(tool): warning: unreadable outbox record: \(p)\n") }
+        for p in problems { output.err("\(tool): warning: unreadable outbox record: \(p)\n") }
         let shown = records.filter(keep)
-        Output.out(json ? jsonArray(shown) : shown.map(line).joined())
+        output.out(json ? jsonArray(shown) : shown.map(line).joined())
         return 0
     }
 

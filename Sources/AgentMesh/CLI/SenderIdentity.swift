@@ -9,11 +9,11 @@
 /// `local.toml`'s `panes` lists, matched against the socket in `$TMUX`; only when no entry
 /// lists it (a split made since the last hook run) is tmux asked for the pane's window id.
 public enum SenderIdentity {
-    public static func resolve(paths: MeshPaths, selfAlias: String, localEntries: [AgentEntry]? = nil,
-                               tmux: Tmux = Tmux()) -> String {
-        if let name = Environment.nonEmpty("AGENT_NAME") { return name }
-        guard let pane = Environment.nonEmpty("TMUX_PANE") else { return selfAlias }
-        let socket = Environment.nonEmpty("TMUX")?.split(separator: ",").first.map(String.init)
+    public static func resolve(paths: MeshPaths, selfAlias: String, context: MeshContext = .live,
+                               localEntries: [AgentEntry]? = nil, tmux: Tmux = Tmux()) -> String {
+        if let name = context.environment.nonEmpty("AGENT_NAME") { return name }
+        guard let pane = context.environment.nonEmpty("TMUX_PANE") else { return selfAlias }
+        let socket = context.environment.nonEmpty("TMUX")?.split(separator: ",").first.map(String.init)
         let entries = localEntries
             ?? RegistryStore(paths: paths).readLocal(defaultHost: selfAlias).slice?.entries ?? []
         let mine = entries.filter { e in
@@ -27,7 +27,7 @@ public enum SenderIdentity {
         var client = tmux
         if let socket { client = client.on(socket: socket) }
         client.timeoutMilliseconds = 1_000
-        if let result = try? ProcessRunner.run(client.command(["display-message", "-p", "-t", pane, "#{pane_id} #{window_id}"])),
+        if let result = try? TmuxClient.run(client.command(["display-message", "-p", "-t", pane, "#{pane_id} #{window_id}"]), runner: context.runner),
            result.isSuccess {
             let parts = result.stdoutText.split(whereSeparator: { $0 == " " || $0 == "\n" }).map(String.init)
             if parts.count == 2, parts[0] == pane, let e = mine.first(where: { $0.windowID == parts[1] }) {

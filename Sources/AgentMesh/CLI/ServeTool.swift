@@ -16,7 +16,7 @@ enum ServeTool {
         let original = Environment.get("SSH_ORIGINAL_COMMAND") ?? ""
         if original.contains("notify-pane\" --deliver-stdin") || original == "notify-pane --deliver-stdin" {
             Output.out(RemoteSender.readyLine + "\n")
-            return NotifyPaneTool.receive(paths: paths, verifiedPeer: peer)
+            return NotifyPaneTool().receive(paths: paths, verifiedPeer: peer)
         }
         if let claimed = exchangeSender(original) {
             guard claimed == peer else {

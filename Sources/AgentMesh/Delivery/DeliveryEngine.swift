@@ -28,16 +28,19 @@ public struct DeliveryEngine {
     /// `AGENT_MESH_TMUX_EXEC=1`; it falls back to the binary by itself when the server
     /// cannot be spoken to before a command was sent.
     public var usesWire = TmuxClient.wireAllowed
+    /// Processes (every tmux call), the clock (every wait) and output (warnings).
+    public var context: MeshContext
 
-    public init(paths: MeshPaths = MeshPaths(), tmux: Tmux = Tmux()) {
+    public init(paths: MeshPaths = MeshPaths(), tmux: Tmux = Tmux(), context: MeshContext = .live) {
         self.paths = paths
         self.tmux = tmux
+        self.context = context
     }
 
     public func deliver(_ request: DeliveryRequest) -> DeliveryOutcome {
-        let start = MonotonicClock.milliseconds()
+        let start = context.clock.milliseconds()
         var outcome = run(request)
-        outcome.durationMilliseconds = MonotonicClock.milliseconds() - start
+        outcome.durationMilliseconds = context.clock.milliseconds() - start
         return outcome
     }
 
@@ -94,14 +97,14 @@ public struct DeliveryEngine {
             }
         }
         let profiles = ProfileSet.load(agentsDirectory: paths.agents)
-        if let warning = profiles.warning { Output.err("notify-pane: warning: \(warning)\n") }
+        if let warning = profiles.warning { context.output.err("notify-pane: warning: \(warning)\n") }
         let profile = profiles.profile(AgentDetector(profiles: profiles).kind(command: before.currentCommand,
                                                                                 panePID: before.panePID))
         Trace.log("agent \(profile.kind)")
         var dismissed: String?
         var wasBusy = false
         if profile.isStrict {
-            let gate = AgentGate(
+            var gate = AgentGate(
                 profile: profile,
                 probe: { self.probeResult(client, paneID, r) },
                 press: { key, leavingMode in
@@ -111,6 +114,9 @@ public struct DeliveryEngine {
                     if case .failure(let o) = self.checked(self.call(client.chained(chain))) { return o }
                     return nil
                 })
+            let clock = context.clock
+            gate.now = { clock.milliseconds() }
+            gate.sleep = { clock.sleep(milliseconds: $0) }
             switch gate.prepare(before, force: r.options.force, skipDismiss: r.options.skipDismiss) {
             case .failure(let o): return o.with(o.dismissedDialog, paneID)
             case .success(let ready): before = ready.snapshot; dismissed = ready.dismissed
@@ -124,14 +130,14 @@ public struct DeliveryEngine {
                 chain.append(DeliveryCommands.escape(paneID))
                 _ = call(client.chained(chain))
                 // Give the dialog up to 500 ms to close (the bash tool slept 0.5 s).
-                let deadline = MonotonicClock.milliseconds() + 500
+                let deadline = context.clock.milliseconds() + 500
                 repeat {
-                    MonotonicClock.sleep(milliseconds: 25)
+                    context.clock.sleep(milliseconds: 25)
                     switch probe(client, paneID, r) {
                     case .failure(let o): return o
                     case .success(let s): before = s
                     }
-                } while InputLineAnalysis.dialog(in: before) != nil && MonotonicClock.milliseconds() < deadline
+                } while InputLineAnalysis.dialog(in: before) != nil && context.clock.milliseconds() < deadline
             }
             if !r.options.force, let draft = InputLineAnalysis.draft(in: before) {
                 return DeliveryOutcome(.refusedDraft, "recipient has a draft in its input line (\(Self.quoted(draft))); "
@@ -205,6 +211,9 @@ public struct DeliveryEngine {
                 if case .failure(let o) = checked(call(client.command(DeliveryCommands.enter(paneID)))) { return o }
                 return nil
             })
+        let clock = context.clock
+        check.now = { clock.milliseconds() }
+        check.sleep = { clock.sleep(milliseconds: $0) }
         check.echoWaitMilliseconds = echoWaitMilliseconds
         check.settleMilliseconds = settleMilliseconds
         if let agent {
@@ -275,7 +284,7 @@ public struct DeliveryEngine {
     }
 
     func call(_ command: Command) -> Result<ProcessResult, SystemError> {
-        do { return .success(try TmuxClient.run(command, allowWire: usesWire)) } catch { return .failure(error) }
+        do { return .success(try TmuxClient.run(command, allowWire: usesWire, runner: context.runner)) } catch { return .failure(error) }
     }
 
     /// A tmux call's result, or the outcome its failure means: a missing pane, session or

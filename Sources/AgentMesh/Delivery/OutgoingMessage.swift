@@ -48,7 +48,8 @@ public enum LocalDelivery {
     }
 
     /// The local route: saves, renders, types. An inbox failure is a `.tmuxFailure` outcome.
-    public static func deliver(_ m: OutgoingMessage, paths: MeshPaths, senderHost: String? = nil) -> SendResult {
+    public static func deliver(_ m: OutgoingMessage, paths: MeshPaths, senderHost: String? = nil,
+                               context: MeshContext = .live) -> SendResult {
         let line: String
         do {
             line = try typedLine(m.notice, sender: m.sender, time: m.time, file: m.filePath.map { .path($0) },
@@ -61,7 +62,7 @@ public enum LocalDelivery {
             }
         }
         return type(line, to: m.entry, sender: m.sender, time: m.time, options: m.options, paths: paths, id: m.id,
-                    replyTo: m.replyTo, hop: m.hop, senderHost: senderHost ?? m.entry.host)
+                    replyTo: m.replyTo, hop: m.hop, senderHost: senderHost ?? m.entry.host, context: context)
     }
 
     /// Saves the inboxed body and the file in this host's inbox; returns the sanitised line
@@ -96,7 +97,7 @@ public enum LocalDelivery {
     /// Tag + `line` through the engine.
     public static func type(_ line: String, to entry: AgentEntry, sender: String, time: Int, options: SendOptions,
                             paths: MeshPaths, id: String? = nil, replyTo: String? = nil, hop: Int = 0,
-                            senderHost: String? = nil) -> SendResult {
+                            senderHost: String? = nil, context: MeshContext = .live) -> SendResult {
         // A reply someone waits for on stdout (`--ask`) is handed to it, not typed.
         let waiters = Waiters(paths: paths)
         if let re = replyTo, waiters.isWaiting(re) {
@@ -114,6 +115,6 @@ public enum LocalDelivery {
         request.sender = sender
         request.recipient = entry.address
         request.senderHost = senderHost
-        return SendResult(DeliveryEngine(paths: paths).deliver(request), typedLine: line)
+        return SendResult(DeliveryEngine(paths: paths, context: context).deliver(request), typedLine: line)
     }
 }

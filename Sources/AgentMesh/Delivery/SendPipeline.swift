@@ -13,7 +13,8 @@
 /// 4. Outcome — a `SendResult`, recorded in this host's audit log. The CLI maps its status to
 ///    an exit code (`NotifyExitCode`) and prints it.
 public enum SendPipeline {
-    public static func send(_ m: OutgoingMessage, paths: MeshPaths, selfAlias: String) -> SendResult {
+    public static func send(_ m: OutgoingMessage, paths: MeshPaths, selfAlias: String,
+                            context: MeshContext = .live) -> SendResult {
         let route = SendRoute(entry: m.entry, selfAlias: selfAlias)
         let outbox = Outbox(paths: paths)
         // Intent first: nothing is typed before the outbox holds the message.
@@ -21,7 +22,7 @@ public enum SendPipeline {
             return SendResult(DeliveryOutcome(.tmuxFailure, "cannot write the outbox (nothing sent): \(error)"))
         }
         Trace.log("outbox: intent")
-        let result = attempt(m, paths: paths, selfAlias: selfAlias)
+        let result = attempt(m, paths: paths, selfAlias: selfAlias, context: context)
         Trace.log("outbox: finishing")
         outbox.finish(m.id, result.outcome, route: route, line: result.typedLine)
         Trace.log("outbox: finished")
@@ -31,14 +32,14 @@ public enum SendPipeline {
     /// One delivery attempt of a message whose outbox record exists (a first send, or the
     /// queue runner's retry): route, carry out, audit log.
     public static func attempt(_ m: OutgoingMessage, paths: MeshPaths, selfAlias: String,
-                               auditsRetryableRefusals: Bool = true) -> SendResult {
+                               auditsRetryableRefusals: Bool = true, context: MeshContext = .live) -> SendResult {
         let route = SendRoute(entry: m.entry, selfAlias: selfAlias)
         let result: SendResult
         switch route {
         case .localPane:
-            result = LocalDelivery.deliver(m, paths: paths)
+            result = LocalDelivery.deliver(m, paths: paths, context: context)
         case .agentMeshHost, .bashToolHost:
-            result = RemoteSender.deliver(m, route: route, paths: paths)
+            result = RemoteSender.deliver(m, route: route, paths: paths, context: context)
         }
         // The queue runner logs a queued message's final outcome, not each refused attempt.
         if auditsRetryableRefusals || !MessageQueue.isRetryable(result.outcome.status) {

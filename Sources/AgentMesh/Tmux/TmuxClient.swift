@@ -13,8 +13,12 @@ public enum TmuxClient {
     /// Whether the wire may be used in this process (environment read once).
     public static let wireAllowed = Environment.nonEmpty("TMUX_BIN") == nil && Environment.get("AGENT_MESH_TMUX_EXEC") != "1"
 
-    public static func run(_ command: Command, allowWire: Bool = wireAllowed) throws(SystemError) -> ProcessResult {
+    /// `runner` runs the binary; a runner that does not allow the wire (a test's script) gets
+    /// every command exactly as built.
+    public static func run(_ command: Command, allowWire: Bool = wireAllowed,
+                           runner: any CommandRunning = SystemRunner()) throws(SystemError) -> ProcessResult {
         let (socket, rest) = splitGlobalOptions(command.arguments)
+        guard runner.allowsTmuxWire else { return try runner.run(command) }
         if allowWire, let socket, let first = rest.first,
            let w = TmuxWire.run(socket: socket, arguments: Array(rest), input: command.input,
                                 timeoutMilliseconds: command.timeoutMilliseconds) {
@@ -28,7 +32,7 @@ public enum TmuxClient {
             exec.executable = binary
         }
         Trace.log("tmux \(rest.first ?? "") (\(exec.executable))")
-        return try ProcessRunner.run(exec)
+        return try runner.run(exec)
     }
 
     nonisolated(unsafe) static var serverBinaries: [String: String?] = [:]

@@ -22,10 +22,13 @@
 public struct MessageQueue {
     public var paths: MeshPaths
     public var outbox: Outbox
+    /// The runner's clock (its waits) and process starter.
+    public var context: MeshContext
 
-    public init(paths: MeshPaths) {
+    public init(paths: MeshPaths, context: MeshContext = .live) {
         self.paths = paths
         outbox = Outbox(paths: paths)
+        self.context = context
     }
 
     public static let defaultTTLSeconds = 24 * 3_600
@@ -134,9 +137,9 @@ public struct MessageQueue {
         guard (try? paths.ensureFolder(paths.locks, mode: 0o700)) != nil,
               let lock = try? FileLock.tryLock(path: paths.lock("queue-runner")) else { return }
         defer { lock.unlock() }
-        let deadline = MonotonicClock.milliseconds() + maximumMilliseconds
-        while MonotonicClock.milliseconds() < deadline, let wait = runOnce(selfAlias: selfAlias, send: send) {
-            MonotonicClock.sleep(milliseconds: wait)
+        let deadline = context.clock.milliseconds() + maximumMilliseconds
+        while context.clock.milliseconds() < deadline, let wait = runOnce(selfAlias: selfAlias, send: send) {
+            context.clock.sleep(milliseconds: wait)
         }
     }
 
@@ -144,6 +147,6 @@ public struct MessageQueue {
     public func startRunner() {
         guard !queuedIDs().isEmpty, let exe = FileSystem.linkTarget("/proc/self/exe") else { return }
         let binary = FileSystem.directory(of: exe) + "/notify-pane"
-        _ = try? ProcessRunner.spawnDetached(Command(binary, ["--run-queue"], timeoutMilliseconds: 0))
+        _ = try? context.runner.spawnDetached(Command(binary, ["--run-queue"], timeoutMilliseconds: 0))
     }
 }

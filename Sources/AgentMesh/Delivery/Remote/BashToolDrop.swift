@@ -84,7 +84,8 @@ extension RemoteSender {
     /// lines typed are `Notice`'s, exactly as on an agent-mesh host. The remote script types
     /// the note with the saved name in the middle, so the note is rendered around a marker
     /// (NUL, which no rendered line holds) and split there.
-    static func deliverToBashTool(_ m: OutgoingMessage, ssh: SSH, settings: SyncSettings, target: String) -> SendResult {
+    static func deliverToBashTool(_ m: OutgoingMessage, ssh: SSH, settings: SyncSettings, target: String,
+                                  runner: any CommandRunning = SystemRunner()) -> SendResult {
         let folder = InboxName.sanitize(m.sender, fallback: "unknown")
         let display = "~/.agent-inbox/\(folder)/"
         let tag = MessageComposer.tag(sender: m.sender, time: m.time, id: m.id, replyTo: m.replyTo, hop: m.hop)
@@ -104,10 +105,10 @@ extension RemoteSender {
             let command = ssh.command(alias: m.entry.host, remote: SSH.shellWrapped(script), input: input, inputFile: file,
                                       timeoutMilliseconds: settings.timeoutSeconds * 1_000 + size / 1_000)
             let result: ProcessResult
-            do { result = try ProcessRunner.run(command) } catch {
+            do { result = try runner.run(command) } catch {
                 return BashToolDrop.Saved(outcome: DeliveryOutcome(.tmuxFailure, "cannot run ssh: \(error)"))
             }
-            if result.missedFirstOutput { _ = try? ProcessRunner.run(ssh.exitMaster(alias: m.entry.host)) }
+            if result.missedFirstOutput { _ = try? runner.run(ssh.exitMaster(alias: m.entry.host)) }
             let outcome = interpret(result, host: m.entry.host, isAgentMesh: false).outcome
             return BashToolDrop.Saved(outcome: outcome, name: outcome.isDelivered ? BashToolDrop.savedName(result.stdout) : nil)
         }

@@ -21,8 +21,9 @@ public enum RemoteSender {
     public static let readyLine = "agent-mesh-ready 1"
 
     /// Carries out `m` on `route`'s host (an `.agentMeshHost` or a `.bashToolHost`).
-    public static func deliver(_ m: OutgoingMessage, route: SendRoute, paths: MeshPaths) -> SendResult {
-        let started = MonotonicClock.milliseconds()
+    public static func deliver(_ m: OutgoingMessage, route: SendRoute, paths: MeshPaths,
+                               context: MeshContext = .live) -> SendResult {
+        let started = context.clock.milliseconds()
         let settings = SyncSettings.load(paths)
         let ssh = SSH(paths: paths, settings: settings)
         let host = m.entry.host
@@ -54,8 +55,8 @@ public enum RemoteSender {
         } else {
             let target = m.entry.windowIndex.map { Tmux.exactWindow(session: m.entry.session, index: $0) } ?? m.entry.target
             guard m.filePath == nil, case .typed(let line)? = m.notice.message else {
-                var result = deliverToBashTool(m, ssh: ssh, settings: settings, target: target)
-                result.outcome.durationMilliseconds = MonotonicClock.milliseconds() - started
+                var result = deliverToBashTool(m, ssh: ssh, settings: settings, target: target, runner: context.runner)
+                result.outcome.durationMilliseconds = context.clock.milliseconds() - started
                 return result
             }
             typedLocally = line
@@ -66,12 +67,12 @@ public enum RemoteSender {
             command = ssh.command(alias: host, remote: remote, input: Array(text.utf8))
         }
         let result: ProcessResult
-        do { result = try ProcessRunner.run(command) } catch {
+        do { result = try context.runner.run(command) } catch {
             return SendResult(DeliveryOutcome(.tmuxFailure, "cannot run ssh: \(error)"))
         }
         var sent = interpret(result, host: host, isAgentMesh: isAgentMesh)
-        if result.missedFirstOutput { _ = try? ProcessRunner.run(ssh.exitMaster(alias: host)) }
-        sent.outcome.durationMilliseconds = MonotonicClock.milliseconds() - started
+        if result.missedFirstOutput { _ = try? context.runner.run(ssh.exitMaster(alias: host)) }
+        sent.outcome.durationMilliseconds = context.clock.milliseconds() - started
         if !isAgentMesh && sent.outcome.isDelivered { sent.typedLine = typedLocally }
         return sent
     }
