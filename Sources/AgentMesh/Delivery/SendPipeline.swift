@@ -21,6 +21,7 @@ public enum SendPipeline {
             return SendResult(DeliveryOutcome(.tmuxFailure, "cannot write the outbox (nothing sent): \(error)"))
         }
         Trace.log("outbox: intent")
+        PausePoint.reach(.afterIntent)
         let result = attempt(m, paths: paths, selfAlias: selfAlias)
         outbox.finish(m.id, result.outcome, route: route, line: result.typedLine)
         return result
