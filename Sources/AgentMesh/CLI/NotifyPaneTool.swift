@@ -58,6 +58,8 @@ public enum NotifyPaneTool {
             }
             Output.out("cancelled \(id)\n")
             return 0
+        case .retry(let id):
+            return RetryCommand.run(id: id, quiet: options.isQuiet, paths: paths)
         case .serve(let peer):
             return ServeTool.main(peer: peer, paths: paths)
         case .runQueue:

@@ -10,7 +10,7 @@ extension OptionTable {
             "notify-pane [-q] <address> -                  (message from stdin)",
             "notify-pane --list [--long | --json]",
             "notify-pane --whoami | --help | --version | --completion bash|zsh",
-            "notify-pane --status [<id>] [--json] | --outbox [--json] | --cancel <id>",
+            "notify-pane --status [<id>] [--json] | --outbox [--json] | --cancel <id> | --retry <id>",
             "notify-pane [--json] [--max N] ('<glob>' | --all | --role <glob>) <message…>   (broadcast)",
             "notify-pane --reply <id> <message…>",
             "notify-pane --ask [--timeout 10m] <address> <question…>",
@@ -55,6 +55,11 @@ extension OptionTable {
                        summary: "cancel after --wait"),
             ToolOption("cancel", ["--cancel"], .text("<id>"), help: "cancel a queued message", summary: "cancel a queued message",
                        terminal: true),
+            ToolOption("retry", ["--retry"], .text("<id>"), help: """
+                send message <id> again (state unknown, failed or expired): the same id, so
+                the recipient's journal never types it twice (already typed: delivered, or
+                unknown if it stopped half-way); exit 1 if delivered, cancelled or queued
+                """, summary: "send an unknown or failed message again", terminal: true),
             ToolOption("run-queue", ["--run-queue"], help: "deliver queued messages until none is left", hidden: true),
             ToolOption("stdin", ["-"], help: "read the message from stdin (one trailing newline is dropped)",
                        operand: true),

@@ -3,7 +3,8 @@
 /// The sender's record of every message it sent: written before anything is typed (intent
 /// first), brought up to date at each step, read by `notify-pane --status` and `--outbox`.
 ///
-/// One file per message, `~/.agents/outbox/<id>.toml` (0600, folder 0700), written atomically
+/// One file per message, `~/.agents/outbox/<id>.toml` and its body `<id>.body` (0600, folder
+/// 0700; the body is kept so the message can be sent again with `--retry`), written atomically
 /// (temp + rename) under the outbox lock. States: `delivering` (intent recorded, the send
 /// under way) → `delivered` | `failed` (nothing was typed: a draft, a dialog, the window
 /// gone, tmux or a host unreachable, with the reason) | `unknown` (it may have reached the
@@ -29,7 +30,8 @@ public struct Outbox {
         public var pid: Int
         /// `<ISO time> <state>[: <reason>]`, oldest first.
         public var history: [String]
-        /// Queued messages only: what a later attempt needs to send it again, unchanged.
+        /// What a later attempt (the queue runner, `--retry`) needs to send it again, unchanged;
+        /// the body is beside the record, `<id>.body`. `expires`: queued messages only.
         public var expires: String = ""
         public var attempts: Int = 0
         public var filePath: String?
@@ -101,6 +103,9 @@ public struct Outbox {
         r.replyTo = m.replyTo
         r.hop = m.hop
         r.line = TextSanitizer.oneLine(String(String(decoding: m.body, as: UTF8.self).prefix(200)))
+        // The body as given (0600), so `--retry` and the queue runner can send it again unchanged.
+        try paths.ensureFolder(paths.outbox, mode: 0o700)
+        try FileSystem.writeAtomically(bodyFile(m.id), m.body, mode: 0o600, syncFile: false)
         try write(r)
     }
 
@@ -158,6 +163,7 @@ public struct Outbox {
             let id = String(name.dropLast(5))
             guard let t = MessageID.milliseconds(of: id), t < cutoff, let r = read(id), r.state != "queued" else { continue }
             FileSystem.remove(file(id))
+            FileSystem.remove(bodyFile(id))
         }
     }
 
