@@ -189,6 +189,9 @@ public struct DeliveryEngine {
         case .typing:
             return DeliveryOutcome(.unknown, "an earlier delivery of message \(id) stopped after it began typing: "
                                    + "it may be in the pane; not typed again", paneID: pane)
+        case .corrupt(let aside):
+            return DeliveryOutcome(.unknown, "the journal record of message \(id) was corrupt (\(aside)): "
+                                   + "it may have been typed; not typed again", paneID: pane)
         }
     }
 
