@@ -56,9 +56,10 @@ extension OptionTable {
             ToolOption("cancel", ["--cancel"], .text("<id>"), help: "cancel a queued message", summary: "cancel a queued message",
                        terminal: true),
             ToolOption("retry", ["--retry"], .text("<id>"), help: """
-                send message <id> again (state unknown, failed or expired): the same id, so
-                the recipient's journal never types it twice (already typed: delivered, or
-                unknown if it stopped half-way); exit 1 if delivered, cancelled or queued
+                send message <id> again if unknown, failed or expired, as the same
+                message: the recipient's journal never types it twice (typed before:
+                delivered, or unknown if cut half-way); exit 1 when delivered,
+                cancelled or queued
                 """, summary: "send an unknown or failed message again", terminal: true),
             ToolOption("run-queue", ["--run-queue"], help: "deliver queued messages until none is left", hidden: true),
             ToolOption("stdin", ["-"], help: "read the message from stdin (one trailing newline is dropped)",
@@ -110,7 +111,8 @@ extension OptionTable {
         ],
         footer: """
         EXIT CODES:
-          0 delivered   1 usage or unreadable file   2 unknown address or window gone
+          0 delivered   1 usage, unreadable file, or --retry of a message that may not be retried
+          2 unknown address or window gone
           3 recipient has a draft (refused)   4 tmux/ssh failure   5 typed but not submitted
           6 agent not at its composer (dialog, permission prompt, unknown screen): nothing typed
           7 loop guard: too many messages between these two agents lately: nothing sent
