@@ -3,7 +3,7 @@
 /// `notify-pane --retry <id>`: sends a message of the outbox again, as the same message.
 ///
 /// Policy:
-/// - Same id, same tag time, same body (`<id>.body`, kept since the intent) or file, same
+/// - Same id, same tag time, same body (kept in the outbox since the intent) or file, same
 ///   recipient and options: the receiving host's journal then decides, so it is never typed
 ///   twice. Already typed and submitted there → `delivered` (exit 0, "not typed again" on
 ///   stderr); a journal record that began typing and never ended → `unknown` (exit 5, not
@@ -23,7 +23,7 @@ enum RetryCommand {
             return NotifyPaneTool.fail("no message \(id) in \(paths.outbox)", .unknownAddress)
         }
         if let why = refusal(record) { return NotifyPaneTool.fail("message \(id) cannot be retried: \(why)", .usage) }
-        guard let body = (try? FileSystem.read(outbox.bodyFile(id))) ?? nil else {
+        guard let body = outbox.body(of: record) else {
             return NotifyPaneTool.fail("message \(id) cannot be retried: its body was not kept "
                                        + "(sent by an older version of notify-pane)", .usage)
         }

@@ -6,9 +6,8 @@
 ///
 /// One file per id, `~/.agents/journal/<id>` (0600), lines `typing <time> from <sender>` then
 /// `done <status> <time>` (the sender is what `notify-pane --reply <id>` answers):
-/// - `claim` creates the file whole (temp + `link(2)`, exclusive like `O_EXCL`) right before
-///   the paste, under the pane lock: of two deliveries of one id, on any route, exactly one
-///   may type.
+/// - `claim` creates the file with `O_EXCL` right before the paste, under the pane lock: of
+///   two deliveries of one id, on any route, exactly one may type.
 /// - `finish` appends the outcome.
 /// - A file with `typing` and no `done` is a delivery that stopped half-way (killed, host
 ///   down): the text may be in the pane, so it is never typed again and reported `unknown`.
@@ -104,21 +103,14 @@ public struct Journal {
         let to = recipient.map { "\nto " + TextSanitizer.oneLine($0) } ?? ""
         // The typed line (one line, tag included) for `notify-pane --log --thread`.
         let line = text.map { "\nline " + TextSanitizer.oneLine($0) } ?? ""
-        return try publish(id, Array("typing \(WallClock.iso8601())\(from)\(to)\(line)\n".utf8))
-    }
-
-    /// Creates `<id>` holding `bytes`, whole or not at all: a temp file, then `link(2)`, which
-    /// fails when the name exists (as `O_EXCL` would), so no reader ever sees a half record.
-    func publish(_ id: String, _ bytes: [UInt8]) throws(SystemError) -> Bool {
-        let tmp = "\(paths.journal)/.\(id).\(getpid()).tmp"
-        let fd = retryingEINTR { open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o600) }
-        if fd < 0 { throw SystemError("open", path: tmp) }
-        defer { unlink(tmp) }
-        do { try FileSystem.writeAll(fd, bytes, path: tmp) } catch { close(fd); throw error }
-        close(fd)
-        if link(tmp, file(id)) == 0 { return true }
-        if errno == EEXIST { return false }
-        throw SystemError("link", path: file(id))
+        let fd = retryingEINTR { open(file(id), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o600) }
+        if fd < 0 {
+            if errno == EEXIST { return false }
+            throw SystemError("open", path: file(id))
+        }
+        defer { close(fd) }
+        try FileSystem.writeAll(fd, Array("typing \(WallClock.iso8601())\(from)\(to)\(line)\n".utf8), path: file(id))
+        return true
     }
 
     public func finish(_ id: String, status: String) {

@@ -6,8 +6,9 @@
 /// Policy:
 /// - A record is lines (each ended by a line feed, valid UTF-8) whose first starts `typing `
 ///   and whose others start `to `, `line `, `done ` or `corrupt `. Anything else — unreadable,
-///   empty, garbage, a last line cut short — is corrupt. (`claim` publishes a record whole, so
-///   a crash cannot leave one half written: corruption comes from elsewhere, a disk or a hand.)
+///   garbage, a last line cut short, empty — is corrupt. An empty file less than 10 s old is a
+///   claim being written (`O_EXCL` create, then its line, one write) and reads as `typing`:
+///   the pane lock keeps deliveries from seeing it, but `--log` may.
 /// - A corrupt record is reported on stderr as one line, `notify-pane: warning: corrupt
 ///   journal record: <path>:<line>: <reason> …` (as unreadable outbox records are), and set
 ///   aside as `~/.agents/journal/corrupt/<id>.<ms>` (0700 folder), bytes untouched.
@@ -25,6 +26,7 @@ extension Journal {
         let problem: (line: Int, reason: String)
         do {
             guard let bytes = try FileSystem.read(path) else { return nil }
+            if bytes.isEmpty, let t = FileSystem.modificationTime(path), WallClock.now() - t < 10 { return "" }
             guard let p = Self.problem(in: bytes) else { return String(decoding: bytes, as: UTF8.self) }
             problem = p
         } catch {
