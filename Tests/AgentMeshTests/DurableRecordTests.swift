@@ -38,6 +38,26 @@ struct DurableRecordTests {
         }
     }
 
+    @Test("a record left delivering reads unknown once its process is gone, even while it is an unreaped zombie")
+    func deadSender() throws {
+        var r = Outbox.Record(id: MessageID.make(), to: "x", host: "h", sender: "tester")
+        #expect(r.effectiveState == "delivering")   // this process runs
+        let pid = try ProcessRunner.spawnDetached(Command("sleep", ["30"], timeoutMilliseconds: 0))
+        r.pid = Int(pid)
+        #expect(r.effectiveState == "delivering")
+        kill(pid, SIGKILL)
+        #expect(eventually { r.effectiveState == "unknown" }, "a zombie read as alive")
+        var raw: Int32 = 0
+        _ = waitpid(pid, &raw, 0)
+        #expect(r.effectiveState == "unknown")
+    }
+
+    /// Polls every 10 ms for up to 2 s.
+    func eventually(_ condition: () -> Bool) -> Bool {
+        for _ in 0..<200 where !condition() { MonotonicClock.sleep(milliseconds: 10) }
+        return condition()
+    }
+
     @Test("the journal check: records pass; empty, garbage, non-UTF-8 and cut-short files fail with their line")
     func journalProblems() {
         let good = "typing 2026-12-01T00:00:00Z from a\nto b\nline [from a @ x] hi\ndone delivered 2026-12-01T00:00:01Z\n"

@@ -48,10 +48,13 @@ public struct Outbox {
         /// `<id>.body`); read it with `Outbox.body(of:)`.
         public var bodyText: String?
 
-        /// The state as a reader should take it: `delivering` of a process that is gone is `unknown`.
+        /// The state as a reader should take it: `delivering` of a process that is gone is
+        /// `unknown` (gone: no such process, or a zombie its parent has not reaped yet).
         public var effectiveState: String {
-            if state == "delivering" && pid > 0 && kill(pid_t(pid), 0) != 0 && errno == ESRCH { return "unknown" }
-            return state
+            guard state == "delivering" && pid > 0 else { return state }
+            if kill(pid_t(pid), 0) != 0 { return errno == ESRCH ? "unknown" : state }
+            let stat = (try? FileSystem.readText("/proc/\(pid)/stat")) ?? nil
+            return stat?.contains(") Z ") == true ? "unknown" : state
         }
 
         func table() -> TOMLTable {
