@@ -45,6 +45,43 @@ struct JournalTests {
     }
 }
 
+extension JournalTests {
+    @Test("a corrupt journal record is reported with file:line, set aside, and its id is never typed: unknown")
+    func corruptRecord() throws {
+        guard Package.require() else { return }
+        let (mesh, _, out) = try DeliveryTests().recorder()
+        defer { mesh.close() }
+        let paths = MeshPaths(home: mesh.home)
+        let entry = try #require(RegistryStore(paths: paths).readLocal(defaultHost: "testhost").slice?.entries.first)
+        // A failed message in the outbox whose journal record is garbage.
+        let m = OutgoingMessage(entry: entry, sender: "tester", body: Array("never twice".utf8))
+        try Outbox(paths: paths).begin(m)
+        Outbox(paths: paths).update(m.id) { $0.state = "failed"; $0.reason = "refused-draft: test" }
+        try FileSystem.makeDirectories(paths.journal, mode: 0o700)
+        let garbage: [UInt8] = Array("typing 2026-12-01T00:00:00Z from x\n\u{1}garbage\n".utf8) + [0xff, 0x0a]
+        try FileSystem.writeAtomically("\(paths.journal)/\(m.id)", garbage, mode: 0o600)
+        let r = try mesh.notify(["--retry", m.id])
+        #expect(r.code == 5 && r.stderr.contains("not typed again"), "\(r)")
+        let warnings = r.stderr.split(separator: "\n").filter { $0.contains("corrupt journal record") }
+        #expect(warnings.count == 1 && warnings[0].hasPrefix("notify-pane: warning: corrupt journal record: \(paths.journal)/\(m.id):2: "
+                                                            + "not a journal line") && warnings[0].contains("set aside as"), "\(r.stderr)")
+        let aside = FileSystem.list(paths.journal + "/corrupt")
+        #expect(aside.count == 1 && aside.first.map { (try? FileSystem.read(paths.journal + "/corrupt/" + $0)) == garbage } == true)
+        if case .corrupt = Journal(paths: paths).record(m.id) {} else { Issue.record("not read as corrupt") }
+        // Read again: no second report, still never typed.
+        let again = try mesh.notify(["--retry", m.id])
+        #expect(again.code == 5 && !again.stderr.contains("warning"), "\(again)")
+        MonotonicClock.sleep(milliseconds: 300)
+        #expect(((try? FileSystem.read(out)) ?? []).isEmpty)
+        // A truncated record, found by --log: reported and set aside too.
+        let cut = MessageID.make()
+        try FileSystem.writeAtomically("\(paths.journal)/\(cut)", Array("typing 2026-12-01T00:00:00Z fr".utf8), mode: 0o600)
+        let log = try mesh.notify(["--log"])
+        #expect(log.code == 0 && log.stderr.contains("corrupt journal record: \(paths.journal)/\(cut):1: truncated"), "\(log)")
+        #expect(FileSystem.list(paths.journal + "/corrupt").count == 2)
+    }
+}
+
 /// The sender's outbox: intent first, the outcome after, and a crash mid-send is `unknown`.
 @Suite("The sender's outbox", .serialized)
 struct OutboxTests {

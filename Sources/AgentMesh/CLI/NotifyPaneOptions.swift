@@ -20,6 +20,8 @@ public struct NotifyPaneOptions: Equatable, Sendable {
         case status(id: String?, json: Bool)
         case outbox(json: Bool)
         case cancel(id: String)
+        /// `--retry <id>`: send an unknown, failed or expired message again, as the same message.
+        case retry(id: String)
         case log(with: String?, thread: String?, limit: Int?, json: Bool)
         /// Hidden: the queue runner (`--run-queue`, alone), started detached by senders and hooks.
         case runQueue
@@ -43,6 +45,7 @@ public struct NotifyPaneOptions: Equatable, Sendable {
     public var ttlSeconds = MessageQueue.defaultTTLSeconds
     public var cancelsAfterWait = false
     var cancelID = ""
+    var retryID = ""
     /// Broadcast: `--all`, `--role <glob>`, or an address holding `*`, `?` or `[`.
     public var sendsToAll = false
     public var role: String?
@@ -117,6 +120,11 @@ public struct NotifyPaneOptions: Equatable, Sendable {
         if given.contains("cancel") {
             guard MessageID.isValid(o.cancelID) else { throw UsageError("--cancel takes a message id, not '\(o.cancelID)'") }
             o.mode = .cancel(id: o.cancelID)
+            return o
+        }
+        if given.contains("retry") {
+            guard MessageID.isValid(o.retryID) else { throw UsageError("--retry takes a message id, not '\(o.retryID)'") }
+            o.mode = .retry(id: o.retryID)
             return o
         }
         if given.contains("log") {
@@ -213,6 +221,7 @@ public struct NotifyPaneOptions: Equatable, Sendable {
             maximumRecipients = n
         case "no-queue": cancelsAfterWait = true
         case "cancel": cancelID = value
+        case "retry": retryID = value
         default: set(option, value, shell: &shell)
         }
     }

@@ -68,6 +68,8 @@ public struct NotifyPaneTool {
             }
             context.output.out("cancelled \(id)\n")
             return 0
+        case .retry(let id):
+            return RetryCommand.run(id: id, quiet: options.isQuiet, paths: paths, tool: self)
         case .serve(let peer):
             return ServeTool.main(peer: peer, paths: paths)
         case .runQueue:

@@ -10,7 +10,7 @@ extension OptionTable {
             "notify-pane [-q] <address> -                  (message from stdin)",
             "notify-pane --list [--long | --json]",
             "notify-pane --whoami | --help | --version | --completion bash|zsh",
-            "notify-pane --status [<id>] [--json] | --outbox [--json] | --cancel <id>",
+            "notify-pane --status [<id>] [--json] | --outbox [--json] | --cancel <id> | --retry <id>",
             "notify-pane [--json] [--max N] ('<glob>' | --all | --role <glob>) <message…>   (broadcast)",
             "notify-pane --reply <id> <message…>",
             "notify-pane --ask [--timeout 10m] <address> <question…>",
@@ -55,6 +55,12 @@ extension OptionTable {
                        summary: "cancel after --wait"),
             ToolOption("cancel", ["--cancel"], .text("<id>"), help: "cancel a queued message", summary: "cancel a queued message",
                        terminal: true),
+            ToolOption("retry", ["--retry"], .text("<id>"), help: """
+                send message <id> again if unknown, failed or expired, as the same
+                message: the recipient's journal never types it twice (typed before:
+                delivered, or unknown if cut half-way); exit 1 when delivered,
+                cancelled or queued
+                """, summary: "send an unknown or failed message again", terminal: true),
             ToolOption("run-queue", ["--run-queue"], help: "deliver queued messages until none is left", hidden: true),
             ToolOption("stdin", ["-"], help: "read the message from stdin (one trailing newline is dropped)",
                        operand: true),
@@ -105,7 +111,8 @@ extension OptionTable {
         ],
         footer: """
         EXIT CODES:
-          0 delivered   1 usage or unreadable file   2 unknown address or window gone
+          0 delivered   1 usage, unreadable file, or --retry of a message that may not be retried
+          2 unknown address or window gone
           3 recipient has a draft (refused)   4 tmux/ssh failure   5 typed but not submitted
           6 agent not at its composer (dialog, permission prompt, unknown screen): nothing typed
           7 loop guard: too many messages between these two agents lately: nothing sent

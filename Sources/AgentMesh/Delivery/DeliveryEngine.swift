@@ -154,7 +154,9 @@ public struct DeliveryEngine {
         if let last = typed.split(separator: " ").last, profile.popupTriggers.contains(where: { last.hasPrefix($0) }) {
             typed += " "   // no popup opens on "@word " / "$word "; the agent trims the space
         }
-        let send = client.chained(chain, input: Array(typed.utf8),
+        // Test only (`PausePoint` after-paste): Enter becomes a second call after the pause.
+        let enterAfterPause = PausePoint.isArmed(.afterPaste) ? client.command(DeliveryCommands.enter(paneID)) : nil
+        let send = client.chained(enterAfterPause == nil ? chain : Array(chain.dropLast()), input: Array(typed.utf8),
                                   timeoutMilliseconds: client.timeoutMilliseconds + delay)
         if let id = r.messageID {
             Trace.log("journal: claiming")
@@ -166,7 +168,9 @@ public struct DeliveryEngine {
             Trace.log("journal: claimed")
         }
         let outcome = typeAndVerify(client, r, send: send, paneID: paneID, before: before, delay: delay,
-                                    agent: profile.isStrict ? (profile, wasBusy) : nil).with(dismissed, paneID)
+                                    agent: profile.isStrict ? (profile, wasBusy) : nil,
+                                    enterAfterPause: enterAfterPause).with(dismissed, paneID)
+        PausePoint.reach(.afterEnter)   // test only: the crash tests kill the sender here
         if let id = r.messageID {
             Trace.log("verified")
             journal.finish(id, status: outcome.status.rawValue)
@@ -177,8 +181,13 @@ public struct DeliveryEngine {
 
     /// The paste-and-Enter call, the probe after it, and verify.
     func typeAndVerify(_ client: Tmux, _ r: DeliveryRequest, send: Command, paneID: String, before: PaneSnapshot,
-                       delay: Int, agent: (profile: AgentProfile, wasBusy: Bool)?) -> DeliveryOutcome {
+                       delay: Int, agent: (profile: AgentProfile, wasBusy: Bool)?,
+                       enterAfterPause: Command? = nil) -> DeliveryOutcome {
         if case .failure(let o) = checked(call(send)) { return o }
+        if let enter = enterAfterPause {
+            PausePoint.reach(.afterPaste)
+            if case .failure(let o) = checked(call(enter)) { return o }
+        }
         var after: PaneSnapshot
         switch probe(client, paneID, r) {
         case .failure(let o): return o
@@ -199,6 +208,9 @@ public struct DeliveryEngine {
         case .typing:
             return DeliveryOutcome(.unknown, "an earlier delivery of message \(id) stopped after it began typing: "
                                    + "it may be in the pane; not typed again", paneID: pane)
+        case .corrupt(let aside):
+            return DeliveryOutcome(.unknown, "the journal record of message \(id) was corrupt (\(aside)): "
+                                   + "it may have been typed; not typed again", paneID: pane)
         }
     }
 

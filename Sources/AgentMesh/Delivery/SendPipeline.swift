@@ -22,6 +22,7 @@ public enum SendPipeline {
             return SendResult(DeliveryOutcome(.tmuxFailure, "cannot write the outbox (nothing sent): \(error)"))
         }
         Trace.log("outbox: intent")
+        PausePoint.reach(.afterIntent)
         let result = attempt(m, paths: paths, selfAlias: selfAlias, context: context)
         Trace.log("outbox: finishing")
         outbox.finish(m.id, result.outcome, route: route, line: result.typedLine)

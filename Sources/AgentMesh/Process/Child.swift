@@ -139,6 +139,7 @@ struct Child {
                     close(inputFileFD); inputFileFD = -1
                 }
                 close(stdinFD); stdinFD = -1
+                if let step = command.pauseAfterInput { PausePoint.reach(named: step) }
                 return
             }
             let n = pending[pendingOffset...].withUnsafeBytes { buf in

@@ -22,6 +22,9 @@ public struct Command: Sendable, Equatable, CustomStringConvertible {
     /// a ready line proves the connection works, so a wedged ControlMaster costs this long, not
     /// the whole deadline.
     public var firstOutputMilliseconds: Int?
+    /// Test only (`PausePoint`): the step to pause at once all of stdin was written, before
+    /// any answer is read (`after-request` of a remote send); nil in every real run.
+    public var pauseAfterInput: String?
 
     public init(_ executable: String, _ arguments: [String], input: [UInt8] = [],
                 inputFile: String? = nil, timeoutMilliseconds: Int = 5_000,

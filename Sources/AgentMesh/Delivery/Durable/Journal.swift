@@ -11,6 +11,8 @@
 /// - `finish` appends the outcome.
 /// - A file with `typing` and no `done` is a delivery that stopped half-way (killed, host
 ///   down): the text may be in the pane, so it is never typed again and reported `unknown`.
+/// - A file that cannot be read as such a record is reported, set aside and replaced by a
+///   `corrupt` record (`JournalCheck`): the id is never typed again either (`unknown`).
 ///
 /// Durability: created and appended without fsync (the send path's budget is a few ms and an
 /// fsync costs ~3 ms here): it survives the crash of any process and a clean reboot, not a
@@ -23,11 +25,13 @@ public struct Journal {
     public enum Record: Equatable, Sendable {
         case typing
         case done(String)
+        /// The record was unreadable and is set aside (`JournalCheck`): the message may have been typed.
+        case corrupt(String)
     }
 
     /// The pane address message `id` was typed for, when it was typed here.
     public func recipient(of id: String) -> String? {
-        guard MessageID.isValid(id), let text = try? FileSystem.readText(file(id)) else { return nil }
+        guard MessageID.isValid(id), let text = checked(id) else { return nil }
         return text.split(separator: "\n").first { $0.hasPrefix("to ") }.map { String($0.dropFirst(3)) }
     }
 
@@ -42,12 +46,13 @@ public struct Journal {
     }
 
     public func entry(_ id: String) -> Entry? {
-        guard MessageID.isValid(id), let text = try? FileSystem.readText(file(id)) else { return nil }
+        guard MessageID.isValid(id), let text = checked(id) else { return nil }
         let lines = text.split(separator: "\n").map(String.init)
         guard let first = lines.first, first.hasPrefix("typing ") else { return nil }
         let time = String(first.dropFirst(7).prefix { $0 != " " })
         var status = "typing"
         for l in lines where l.hasPrefix("done ") { status = String(l.dropFirst(5).prefix { $0 != " " }) }
+        if status == "typing" && lines.contains(where: { $0.hasPrefix("corrupt ") }) { status = "unknown" }
         let line = lines.first { $0.hasPrefix("line ") }.map { String($0.dropFirst(5)) } ?? ""
         return Entry(id: id, time: time, from: sender(of: id) ?? "", to: recipient(of: id) ?? "", status: status, line: line)
     }
@@ -91,7 +96,7 @@ public struct Journal {
 
     /// Who sent message `id` (the `from` of its tag), when it was typed here.
     public func sender(of id: String) -> String? {
-        guard MessageID.isValid(id), let text = try? FileSystem.readText(file(id)),
+        guard MessageID.isValid(id), let text = checked(id),
               let first = text.split(separator: "\n").first, let range = first.firstRange(of: " from ") else { return nil }
         let name = String(first[range.upperBound...])
         return name.isEmpty ? nil : name
@@ -99,12 +104,14 @@ public struct Journal {
 
     func file(_ id: String) -> String { "\(paths.journal)/\(id)" }
 
-    /// What the journal knows of `id`, or nil when it was never typed here.
+    /// What the journal knows of `id`, or nil when it was never typed here. A record that
+    /// cannot be read is reported and set aside (`checked`), and reads as `.corrupt`.
     public func record(_ id: String) -> Record? {
-        guard MessageID.isValid(id), let text = try? FileSystem.readText(file(id)) else { return nil }
+        guard MessageID.isValid(id), let text = checked(id) else { return nil }
         var record: Record = .typing
-        for line in text.split(separator: "\n") where line.hasPrefix("done ") {
-            record = .done(String(line.dropFirst(5).split(separator: " ").first ?? ""))
+        for line in text.split(separator: "\n") {
+            if line.hasPrefix("done ") { record = .done(String(line.dropFirst(5).split(separator: " ").first ?? "")) }
+            if line.hasPrefix("corrupt "), case .typing = record { record = .corrupt(String(line.dropFirst(8))) }
         }
         return record
     }
@@ -113,16 +120,16 @@ public struct Journal {
     public func claim(_ id: String, sender: String? = nil, recipient: String? = nil, text: String? = nil) throws(SystemError) -> Bool {
         guard MessageID.isValid(id) else { return true }
         try paths.ensureFolder(paths.journal, mode: 0o700)
+        let from = sender.map { " from " + TextSanitizer.oneLine($0) } ?? ""
+        let to = recipient.map { "\nto " + TextSanitizer.oneLine($0) } ?? ""
+        // The typed line (one line, tag included) for `notify-pane --log --thread`.
+        let line = text.map { "\nline " + TextSanitizer.oneLine($0) } ?? ""
         let fd = retryingEINTR { open(file(id), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o600) }
         if fd < 0 {
             if errno == EEXIST { return false }
             throw SystemError("open", path: file(id))
         }
         defer { close(fd) }
-        let from = sender.map { " from " + TextSanitizer.oneLine($0) } ?? ""
-        let to = recipient.map { "\nto " + TextSanitizer.oneLine($0) } ?? ""
-        // The typed line (one line, tag included) for `notify-pane --log --thread`.
-        let line = text.map { "\nline " + TextSanitizer.oneLine($0) } ?? ""
         try FileSystem.writeAll(fd, Array("typing \(WallClock.iso8601())\(from)\(to)\(line)\n".utf8), path: file(id))
         return true
     }

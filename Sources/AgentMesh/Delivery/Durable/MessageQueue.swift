@@ -8,7 +8,8 @@
 ///   agent's composer (dialog, prompt, starting), a busy pane lock or tmux failure before
 ///   typing, an unreachable host, the window gone for now. A send that may have typed
 ///   (`unknown`) is never queued: the receiving journal would refuse to type it again anyway.
-/// - A queued message is `<id>.toml` with state `queued`, its body `<id>.body` (0600) and a
+/// - A queued message is `<id>.toml` with state `queued` and its body (kept by every record
+///   since the intent: in it, or as `<id>.body`, 0600) and a
 ///   marker `<id>.queued` (so a hook can tell in one directory read whether a runner is
 ///   needed). Attempts reuse the message's id, time and options, so the receiving journal
 ///   still types it at most once and its tag still says when it was written. Messages to
@@ -51,7 +52,10 @@ public struct MessageQueue {
 
     /// Turns a refused send into a queued one (its record exists since `Outbox.begin`).
     public func enqueue(_ m: OutgoingMessage, after outcome: DeliveryOutcome, ttlSeconds: Int) throws(SystemError) {
-        try FileSystem.writeAtomically(outbox.bodyFile(m.id), m.body, mode: 0o600, syncFile: false)
+        // `Outbox.begin` kept the body; a record from before bodies were kept gets it now.
+        if outbox.read(m.id).map({ outbox.body(of: $0) == nil }) ?? true {
+            try FileSystem.writeAtomically(outbox.bodyFile(m.id), m.body, mode: 0o600, syncFile: false)
+        }
         outbox.update(m.id) { r in
             r.state = "queued"
             r.reason = "\(outcome.status.rawValue): \(outcome.detail)"
@@ -78,13 +82,14 @@ public struct MessageQueue {
             guard r.state == "queued" else { return }
             r.state = "cancelled"; r.reason = "cancelled by the sender"; cancelled = true
         }
-        if cancelled { clear(id) }
+        if cancelled { clear(id); FileSystem.remove(outbox.bodyFile(id)) }
         return cancelled
     }
 
+    /// Takes a message off the queue; its body stays with its record (`--retry` of an expired
+    /// or unknown one needs it) until the record is pruned.
     func clear(_ id: String) {
         FileSystem.remove(outbox.queuedMarker(id))
-        FileSystem.remove(outbox.bodyFile(id))
     }
 
     /// One attempt at every queued message that is due; returns how long until the next is
@@ -107,11 +112,12 @@ public struct MessageQueue {
                 outbox.update(id) { $0.reason = "target-gone: \(r.to) is not in the registry now"; $0.attempts += 1 }
                 next = min(next ?? 1_000, 1_000); continue
             }
-            let body: [UInt8] = ((try? FileSystem.read(outbox.bodyFile(id))) ?? nil) ?? []
+            let body = outbox.body(of: r) ?? []
             var m = OutgoingMessage(entry: entry, sender: r.sender, body: body, filePath: r.filePath,
                                     options: r.options, time: r.time, id: id)
             m.replyTo = r.replyTo
             m.hop = r.hop
+            PausePoint.reach(.afterIntent)   // test only: the crash tests kill the runner here
             let result = send(m)
             let status = result.outcome.status
             if Self.isRetryable(status) {

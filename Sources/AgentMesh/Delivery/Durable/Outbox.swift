@@ -3,7 +3,9 @@
 /// The sender's record of every message it sent: written before anything is typed (intent
 /// first), brought up to date at each step, read by `notify-pane --status` and `--outbox`.
 ///
-/// One file per message, `~/.agents/outbox/<id>.toml` (0600, folder 0700), written atomically
+/// One file per message, `~/.agents/outbox/<id>.toml` (0600, folder 0700), holding its body
+/// too (so `--retry` can send it again), except a long or non-UTF-8 one, kept beside it as
+/// `<id>.body` (0600); written atomically
 /// (temp + rename) under the outbox lock. States: `delivering` (intent recorded, the send
 /// under way) → `delivered` | `failed` (nothing was typed: a draft, a dialog, the window
 /// gone, tmux or a host unreachable, with the reason) | `unknown` (it may have reached the
@@ -29,7 +31,8 @@ public struct Outbox {
         public var pid: Int
         /// `<ISO time> <state>[: <reason>]`, oldest first.
         public var history: [String]
-        /// Queued messages only: what a later attempt needs to send it again, unchanged.
+        /// What a later attempt (the queue runner, `--retry`) needs to send it again, unchanged
+        /// (with `bodyText`). `expires`: queued messages only.
         public var expires: String = ""
         public var attempts: Int = 0
         public var filePath: String?
@@ -41,11 +44,17 @@ public struct Outbox {
         /// What was typed after the tag (`--log`), once the send ended.
         public var line: String = ""
         public var hop = 0
+        /// The body as given, when it is UTF-8 of at most `inlineBodyLimit` bytes (else it is
+        /// `<id>.body`); read it with `Outbox.body(of:)`.
+        public var bodyText: String?
 
-        /// The state as a reader should take it: `delivering` of a process that is gone is `unknown`.
+        /// The state as a reader should take it: `delivering` of a process that is gone is
+        /// `unknown` (gone: no such process, or a zombie its parent has not reaped yet).
         public var effectiveState: String {
-            if state == "delivering" && pid > 0 && kill(pid_t(pid), 0) != 0 && errno == ESRCH { return "unknown" }
-            return state
+            guard state == "delivering" && pid > 0 else { return state }
+            if kill(pid_t(pid), 0) != 0 { return errno == ESRCH ? "unknown" : state }
+            let stat = (try? FileSystem.readText("/proc/\(pid)/stat")) ?? nil
+            return stat?.contains(") Z ") == true ? "unknown" : state
         }
 
         func table() -> TOMLTable {
@@ -62,6 +71,7 @@ public struct Outbox {
             if let replyTo { t["re"] = .string(replyTo) }
             if !line.isEmpty { t["line"] = .string(line) }
             if hop > 0 { t["hop"] = .integer(Int64(hop)) }
+            if let bodyText { t["body"] = .string(bodyText) }
             return t
         }
 
@@ -81,6 +91,7 @@ public struct Outbox {
             replyTo = t["re"]?.string
             line = t["line"]?.string ?? ""
             hop = t["hop"]?.integer.map { Int($0) } ?? 0
+            bodyText = t["body"]?.string
         }
 
         init(id: String, to: String, host: String, sender: String) {
@@ -101,7 +112,29 @@ public struct Outbox {
         r.replyTo = m.replyTo
         r.hop = m.hop
         r.line = TextSanitizer.oneLine(String(String(decoding: m.body, as: UTF8.self).prefix(200)))
+        // The body as given, so `--retry` and the queue runner can send it again unchanged: in
+        // the record when it is short UTF-8 (no second file on the hot path), else beside it.
+        r.bodyText = Self.inlineText(m.body)
+        if r.bodyText == nil {
+            try paths.ensureFolder(paths.outbox, mode: 0o700)
+            try FileSystem.writeAtomically(bodyFile(m.id), m.body, mode: 0o600, syncFile: false)
+        }
         try write(r)
+    }
+
+    static let inlineBodyLimit = 4_096
+
+    /// `body` as text when it is valid UTF-8 of at most `inlineBodyLimit` bytes.
+    static func inlineText(_ body: [UInt8]) -> String? {
+        guard body.count <= inlineBodyLimit else { return nil }
+        let text = String(decoding: body, as: UTF8.self)
+        return Array(text.utf8) == body ? text : nil
+    }
+
+    /// The message's body as it was given, nil when it was not kept (a record of an older version).
+    public func body(of r: Record) -> [UInt8]? {
+        if let text = r.bodyText { return Array(text.utf8) }
+        return (try? FileSystem.read(bodyFile(r.id))) ?? nil
     }
 
     /// Changes a record's state (history appended), under the outbox lock; false when missing.
@@ -158,6 +191,7 @@ public struct Outbox {
             let id = String(name.dropLast(5))
             guard let t = MessageID.milliseconds(of: id), t < cutoff, let r = read(id), r.state != "queued" else { continue }
             FileSystem.remove(file(id))
+            FileSystem.remove(bodyFile(id))
         }
     }
 

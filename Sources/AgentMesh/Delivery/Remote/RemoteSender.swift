@@ -30,7 +30,7 @@ public enum RemoteSender {
         do { try ssh.prepareControlFolder() } catch {
             return SendResult(DeliveryOutcome(.tmuxFailure, "cannot create \(paths.sshControl): \(error)"))
         }
-        let command: Command
+        var command: Command
         var typedLocally = ""
         let isAgentMesh: Bool
         if case .bashToolHost = route { isAgentMesh = false } else { isAgentMesh = true }
@@ -66,6 +66,8 @@ public enum RemoteSender {
             }
             command = ssh.command(alias: host, remote: remote, input: Array(text.utf8))
         }
+        // Test only: the crash tests kill the sender once the request went over ssh.
+        if PausePoint.isArmed(.afterRequest) { command.pauseAfterInput = PausePoint.Step.afterRequest.rawValue }
         let result: ProcessResult
         do { result = try context.runner.run(command) } catch {
             return SendResult(DeliveryOutcome(.tmuxFailure, "cannot run ssh: \(error)"))
