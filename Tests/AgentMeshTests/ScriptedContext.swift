@@ -13,7 +13,10 @@ final class ScriptedPane: CommandRunning, @unchecked Sendable {
     var submitted: [String] = []
     var ignoresEnter = false
     var goneAfterPaste = false
-    private(set) var gone = false
+    /// A busy program: keys wait in its pty, nothing is echoed until `catchUp()`.
+    var isBusy = false
+    private var pending: [String] = []
+    var gone = false
     private(set) var enters = 0
     private(set) var pastes = 0
     private(set) var commands: [[String]] = []
@@ -33,6 +36,12 @@ final class ScriptedPane: CommandRunning, @unchecked Sendable {
             case "capture-pane": out += screen().joined(separator: "\n") + "\n"
             case "display-message": out += identity() + "\n"
             case "load-buffer": buffers[part[2]] = String(decoding: command.input, as: UTF8.self)
+            case "paste-buffer" where isBusy:
+                if let i = part.firstIndex(of: "-b"), let text = buffers.removeValue(forKey: part[i + 1]) { pending.append(text) }
+                pastes += 1
+            case "send-keys" where isBusy && part.last == "Enter":
+                enters += 1
+                pending.append("\n")
             case "paste-buffer":
                 if let i = part.firstIndex(of: "-b"), let text = buffers.removeValue(forKey: part[i + 1]) { input += text }
                 pastes += 1
@@ -50,6 +59,16 @@ final class ScriptedPane: CommandRunning, @unchecked Sendable {
         }
         return ProcessResult(command: command, status: .exited(code), stdout: Array(out.utf8), stderr: Array(err.utf8),
                              timedOut: false, elapsedMilliseconds: 0)
+    }
+
+    /// The busy program reads what waited in its pty.
+    func catchUp() {
+        lock.lock(); defer { lock.unlock() }
+        isBusy = false
+        for p in pending {
+            if p == "\n" { submitted.append(input); rows[rows.count - 1] = "$ " + input; rows.append("$ "); input = "" } else { input += p }
+        }
+        pending = []
     }
 
     func runAll(_ commands: [Command]) throws(SystemError) -> [ProcessResult] {

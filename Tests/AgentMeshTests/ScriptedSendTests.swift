@@ -45,7 +45,7 @@ struct ScriptedSendTests {
         #expect(mesh.output.stderr.contains("error"), "\(mesh.output.stderr)")
     }
 
-    @Test("the pane disappears right after the paste: not delivered, not retyped by a retry of the id")
+    @Test("the pane disappears right after the paste: reported gone; a retry of the id later types nothing")
     func goneMidway() throws {
         let mesh = try ScriptedMesh()
         defer { mesh.remove() }
@@ -53,6 +53,15 @@ struct ScriptedSendTests {
         let code = mesh.notify(["-q", ScriptedMesh.address, "hello"])
         #expect(code != 0 && mesh.pane.submitted.isEmpty, "\(code) \(mesh.output.stderr)")
         #expect(mesh.output.stderr.contains("gone"), "\(mesh.output.stderr)")
+        // The pane is back: a retry of the id finds the journal's record of that attempt
+        // (typed, then the window went) and types nothing.
+        let id = try #require(Outbox(paths: MeshPaths(home: mesh.home)).all().records.first?.id)
+        mesh.pane.goneAfterPaste = false
+        mesh.pane.gone = false
+        let retried = mesh.notify(["--retry", id])
+        #expect(retried == NotifyExitCode.unknownAddress.rawValue && mesh.output.stderr.contains("not typed again"),
+                "\(retried) \(mesh.output.stderr)")
+        #expect(mesh.pane.pastes == 1 && mesh.pane.submitted.isEmpty)
     }
 
     @Test("the second send to an already-typed id is not typed again (journal), in the engine itself")
@@ -82,5 +91,37 @@ struct ScriptedSendTests {
         try "[conversation]\nmax_rate = 4\n".write(toFile: mesh.home + "/.agents/config.toml", atomically: true, encoding: .utf8)
         #expect(mesh.notify([ScriptedMesh.address, "thanks!"]) == NotifyExitCode.loopGuard.rawValue)
         #expect(mesh.pane.pastes == 0 && mesh.output.stderr.contains("loop guard: 4 messages"), "\(mesh.output.stderr)")
+    }
+}
+
+extension ScriptedSendTests {
+    @Test("a busy program that echoes nothing: exit 0 'queued' in the pty, submitted once when it catches up")
+    func busyProgram() throws {
+        let mesh = try ScriptedMesh()
+        defer { mesh.remove() }
+        mesh.pane.isBusy = true
+        #expect(mesh.notify([ScriptedMesh.address, "when you can"]) == 0, "\(mesh.output.stderr)")
+        #expect(mesh.output.stderr.contains("not echoed"), "\(mesh.output.stderr)")
+        #expect(mesh.pane.pastes == 1 && mesh.pane.enters == 1 && mesh.pane.submitted.isEmpty)
+        mesh.pane.catchUp()
+        #expect(mesh.pane.submitted.count == 1 && mesh.pane.submitted[0].hasSuffix("] when you can"))
+    }
+
+    @Test("--queue behind a draft: 'queued <id>', the draft untouched; cleared, the runner delivers it once")
+    func queuedBehindDraft() throws {
+        let mesh = try ScriptedMesh()
+        defer { mesh.remove() }
+        mesh.pane.input = "my draft"
+        #expect(mesh.notify(["--queue", ScriptedMesh.address, "later"]) == 0, "\(mesh.output.stderr)")
+        let id = try #require(mesh.output.stdout.split(separator: " ").last.map { String($0.dropLast()) })
+        #expect(mesh.output.stdout == "queued \(id)\n" && mesh.pane.pastes == 0 && mesh.pane.input == "my draft")
+        #expect(Outbox(paths: MeshPaths(home: mesh.home)).read(id)?.state == "queued")
+        // The human sends the draft; the runner (its waits on the stepped clock) delivers.
+        mesh.pane.input = ""
+        #expect(mesh.notify(["--run-queue"]) == 0)
+        #expect(mesh.pane.submitted.count == 1 && mesh.pane.submitted[0].contains("[id:\(id)] later"), "\(mesh.pane.submitted)")
+        #expect(Outbox(paths: MeshPaths(home: mesh.home)).read(id)?.state == "delivered")
+        // A second runner finds nothing to do: still typed once.
+        #expect(mesh.notify(["--run-queue"]) == 0 && mesh.pane.pastes == 1)
     }
 }

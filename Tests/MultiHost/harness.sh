@@ -128,19 +128,15 @@ sshd_alive() {
     [[ "${argv[*]-}" == *"$2/sshd_config"* ]]
 }
 
-# Is $1 still on its way to exec'ing host dir $2's sshd? Until the exec, the
-# pid runs setsid/nsenter/unshare/sh, whose argv holds the launcher's name
-# `amh-sshd` and the host dir as separate words, not "$2/sshd_config".
-sshd_starting() {
-    local pid=$1 word named='' dir=''
-    local -a argv=()
+# Is process $1 still running (not gone, not a zombie)? While it execs its way through
+# setsid/nsenter/unshare/sh to sshd, /proc/$1/cmdline can read empty for a moment, so startup
+# is judged by the process's state, not its command line.
+proc_running() {
+    local pid=$1 stat
     [[ -n $pid ]] || return 1
-    mapfile -d '' -t argv 2>/dev/null <"/proc/$pid/cmdline" || return 1
-    for word in "${argv[@]}"; do
-        [[ $word == amh-sshd ]] && named=1
-        [[ $word == "$2" ]] && dir=1
-    done
-    [[ -n $named && -n $dir ]]
+    stat=$(cat "/proc/$pid/stat" 2>/dev/null) || return 1
+    stat=${stat##*) }
+    [[ ${stat%% *} != Z ]]
 }
 
 # Run "$@" as host $1's user inside that host's namespaces (net, uts, mnt),
@@ -433,7 +429,7 @@ wait_ready() {
             load_host "$host"
             if ! sshd_alive "$H_sshd_pid" "$H_hostdir"; then
                 # Still in the launch chain (slow under load): not an exit.
-                if sshd_starting "$H_sshd_pid" "$H_hostdir"; then
+                if proc_running "$H_sshd_pid"; then
                     still+=("$host"); continue
                 fi
                 die "sshd of $host exited during startup; log $H_hostdir/sshd.log:

@@ -115,7 +115,8 @@ extension OptionTable {
           2 unknown address or window gone
           3 recipient has a draft (refused)   4 tmux/ssh failure   5 typed but not submitted
           6 agent not at its composer (dialog, permission prompt, unknown screen): nothing typed
-          7 loop guard: too many messages between these two agents lately: nothing sent
+          7 loop guard: too many messages between these two agents lately (max_rate, the window's
+            @agent-max-rate), or a message too many hops deep (max_hops): nothing sent
           8 the recipient's window does not accept this sender (@agent-allow, @agent-deny)
           9 --ask: delivered, but no reply within --timeout
         """)

@@ -14,9 +14,10 @@
 /// - A file that cannot be read as such a record is reported, set aside and replaced by a
 ///   `corrupt` record (`JournalCheck`): the id is never typed again either (`unknown`).
 ///
-/// Durability: created and appended without fsync (the send path's budget is a few ms and an
-/// fsync costs ~3 ms here): it survives the crash of any process and a clean reboot, not a
-/// power cut in the second after a send.
+/// Durability: the claim is fsynced before anything is typed — losing it would let a retry
+/// type the message again. The outcome (`done`) is appended without fsync: losing it leaves
+/// `typing`, which reads `unknown` and is never retyped, so a power cut can only make the
+/// answer less certain, never cause a second copy. (The claim's fsync costs ~0.2 ms here.)
 public struct Journal {
     public var paths: MeshPaths
 
@@ -130,7 +131,14 @@ public struct Journal {
             throw SystemError("open", path: file(id))
         }
         defer { close(fd) }
-        try FileSystem.writeAll(fd, Array("typing \(WallClock.iso8601())\(from)\(to)\(line)\n".utf8), path: file(id))
+        do throws(SystemError) {
+            try FileSystem.writeAll(fd, Array("typing \(WallClock.iso8601())\(from)\(to)\(line)\n".utf8), path: file(id))
+            if retryingEINTR({ fsync(fd) }) != 0 { throw SystemError("fsync", path: file(id)) }
+        } catch {
+            // Not durably claimed: nothing is typed, and the id stays free for a retry.
+            unlink(file(id))
+            throw error
+        }
         return true
     }
 

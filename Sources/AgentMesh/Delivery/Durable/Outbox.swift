@@ -13,8 +13,10 @@
 /// cut connection after the request went out). A record left `delivering` by a process that
 /// no longer runs is reported `unknown`: the sender died mid-send.
 ///
-/// Durability: like the journal, records are not fsynced (an fsync costs more here than a
-/// whole local send); they survive any process crash and a clean reboot.
+/// Durability: the intent (and a body kept beside it) is fsynced before anything is typed, so
+/// a message the sender was told about cannot vanish. Later states are written without fsync:
+/// losing one leaves `delivering` of a process that is gone, which reads `unknown` — the
+/// honest answer, and `--retry` is then safe (the receiving journal types it at most once).
 public struct Outbox {
     public var paths: MeshPaths
 
@@ -117,9 +119,9 @@ public struct Outbox {
         r.bodyText = Self.inlineText(m.body)
         if r.bodyText == nil {
             try paths.ensureFolder(paths.outbox, mode: 0o700)
-            try FileSystem.writeAtomically(bodyFile(m.id), m.body, mode: 0o600, syncFile: false)
+            try FileSystem.writeAtomically(bodyFile(m.id), m.body, mode: 0o600, syncFile: true)
         }
-        try write(r)
+        try write(r, durably: true)
     }
 
     static let inlineBodyLimit = 4_096
@@ -219,10 +221,10 @@ public struct Outbox {
         return (records, problems)
     }
 
-    func write(_ r: Record) throws(SystemError) {
+    func write(_ r: Record, durably: Bool = false) throws(SystemError) {
         let lock = try takeLock()
         defer { lock.unlock() }
-        try store(r)
+        try store(r, durably: durably)
     }
 
     func takeLock() throws(SystemError) -> FileLock {
@@ -232,7 +234,7 @@ public struct Outbox {
     }
 
     /// Writes a record; the caller holds the outbox lock.
-    func store(_ r: Record) throws(SystemError) {
-        try FileSystem.writeAtomically(file(r.id), Array(TOML.write(r.table()).utf8), mode: 0o600, syncFile: false)
+    func store(_ r: Record, durably: Bool = false) throws(SystemError) {
+        try FileSystem.writeAtomically(file(r.id), Array(TOML.write(r.table()).utf8), mode: 0o600, syncFile: durably)
     }
 }
