@@ -54,14 +54,15 @@ public struct MessageQueue {
     public func enqueue(_ m: OutgoingMessage, after outcome: DeliveryOutcome, ttlSeconds: Int) throws(SystemError) {
         // `Outbox.begin` kept the body; a record from before bodies were kept gets it now.
         if outbox.read(m.id).map({ outbox.body(of: $0) == nil }) ?? true {
-            try FileSystem.writeAtomically(outbox.bodyFile(m.id), m.body, mode: 0o600, syncFile: false)
+            try FileSystem.writeAtomically(outbox.bodyFile(m.id), m.body, mode: 0o600, syncFile: true)
         }
-        outbox.update(m.id) { r in
+        // `queued <id>` is a promise: the record, body and marker are fsynced before it is made.
+        outbox.update(m.id, durably: true) { r in
             r.state = "queued"
             r.reason = "\(outcome.status.rawValue): \(outcome.detail)"
             r.expires = WallClock.iso8601(WallClock.now() + ttlSeconds)
         }
-        try FileSystem.writeAtomically(outbox.queuedMarker(m.id), [], mode: 0o600, syncFile: false)
+        try FileSystem.writeAtomically(outbox.queuedMarker(m.id), [], mode: 0o600, syncFile: true)
     }
 
     /// True when an earlier message to `address` is still queued (a new one must wait behind it).

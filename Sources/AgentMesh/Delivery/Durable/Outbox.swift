@@ -13,10 +13,11 @@
 /// cut connection after the request went out). A record left `delivering` by a process that
 /// no longer runs is reported `unknown`: the sender died mid-send.
 ///
-/// Durability: the intent (and a body kept beside it) is fsynced before anything is typed, so
-/// a message the sender was told about cannot vanish. Later states are written without fsync:
-/// losing one leaves `delivering` of a process that is gone, which reads `unknown` — the
-/// honest answer, and `--retry` is then safe (the receiving journal types it at most once).
+/// Durability: a record is fsynced when the sender is told something it must be able to rely
+/// on later — `queued <id>` (the record, its body and marker, before the exit). The intent
+/// and the outcome of a plain send are not: until the command ends no promise was made (a
+/// power cut kills the sender with it), and once it reports delivered the receiving journal
+/// holds the truth; a lost outcome reads `unknown`, and `--retry` is then safe.
 public struct Outbox {
     public var paths: MeshPaths
 
@@ -119,9 +120,9 @@ public struct Outbox {
         r.bodyText = Self.inlineText(m.body)
         if r.bodyText == nil {
             try paths.ensureFolder(paths.outbox, mode: 0o700)
-            try FileSystem.writeAtomically(bodyFile(m.id), m.body, mode: 0o600, syncFile: true)
+            try FileSystem.writeAtomically(bodyFile(m.id), m.body, mode: 0o600, syncFile: false)
         }
-        try write(r, durably: true)
+        try write(r)
     }
 
     static let inlineBodyLimit = 4_096
@@ -141,7 +142,7 @@ public struct Outbox {
 
     /// Changes a record's state (history appended), under the outbox lock; false when missing.
     @discardableResult
-    public func update(_ id: String, _ change: (inout Record) -> Void) -> Bool {
+    public func update(_ id: String, durably: Bool = false, _ change: (inout Record) -> Void) -> Bool {
         guard let lock = try? takeLock() else { return false }
         defer { lock.unlock() }
         guard var r = read(id) else { return false }
@@ -150,7 +151,7 @@ public struct Outbox {
         if (r.state, r.reason) != before {
             r.history.append("\(WallClock.iso8601()) \(r.state)" + (r.reason.isEmpty ? "" : ": \(r.reason)"))
         }
-        return (try? store(r)) != nil
+        return (try? store(r, durably: durably)) != nil
     }
 
     func bodyFile(_ id: String) -> String { "\(paths.outbox)/\(id).body" }
