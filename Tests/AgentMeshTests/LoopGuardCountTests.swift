@@ -21,10 +21,6 @@ struct LoopGuardCountTests {
 
     @Test("counts a pair both ways, only delivered/queued lines in the window, never a longer name's lines")
     func countsPair() throws {
-        let home = "/tmp/am-guard-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
-        defer { _ = try? ProcessRunner.run(Command("rm", ["-rf", home])) }
-        try FileSystem.makeDirectories(home, mode: 0o700)
-        let paths = MeshPaths(home: home)
         let now = WallClock.now(), old = now - 3_600
         func line(_ t: Int, _ from: String, _ to: String, _ status: String) -> String {
             "\(WallClock.iso8601(t)) from=\(from) to=\(to) status=\(status) bytes=3 ms=1\n"
@@ -37,8 +33,8 @@ struct LoopGuardCountTests {
         log += line(now, "a", "bb", "delivered")         // another pair
         log += line(now, "xa", "b", "delivered")         // another pair
         log += "garbage from=a to=b status=delivered \n" // no time: not counted
-        try FileSystem.makeDirectories(paths.log, mode: 0o700)
-        try FileSystem.writeAtomically(AuditLog.path(paths), Array(log.utf8), mode: 0o600, syncFile: false)
+        let paths = try Self.home(log: log)
+        defer { Self.remove(paths) }
         let guardian = LoopGuard(paths: paths)
         let (forth, back) = guardian.messages(between: "a", and: "b")
         #expect(forth == 3 && back == 1)
@@ -53,13 +49,9 @@ struct LoopGuardCountTests {
 
     @Test("a one-way stream is never stopped, however long")
     func oneWay() throws {
-        let home = "/tmp/am-guard1-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
-        defer { _ = try? ProcessRunner.run(Command("rm", ["-rf", home])) }
-        let paths = MeshPaths(home: home)
-        try FileSystem.makeDirectories(paths.log, mode: 0o700)
         let t = WallClock.iso8601(WallClock.now())
-        let log = String(repeating: "\(t) from=cron to=w status=delivered bytes=1 ms=1\n", count: 50)
-        try FileSystem.writeAtomically(AuditLog.path(paths), Array(log.utf8), mode: 0o600, syncFile: false)
+        let paths = try Self.home(log: String(repeating: "\(t) from=cron to=w status=delivered bytes=1 ms=1\n", count: 50))
+        defer { Self.remove(paths) }
         #expect(LoopGuard(paths: paths).refusal(sender: "cron", recipient: "w") == nil)
     }
 }
@@ -67,10 +59,6 @@ struct LoopGuardCountTests {
 extension LoopGuardCountTests {
     @Test("a long log: only lines in the window count, and the read grows past 64 KB while they go on")
     func longLog() throws {
-        let home = "/tmp/am-guard2-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
-        defer { _ = try? ProcessRunner.run(Command("rm", ["-rf", home])) }
-        let paths = MeshPaths(home: home)
-        try FileSystem.makeDirectories(paths.log, mode: 0o700)
         let now = WallClock.now()
         var log = ""
         // 3 000 old lines (outside the window), then 2 000 recent ones each way (~200 KB).
@@ -79,8 +67,21 @@ extension LoopGuardCountTests {
             let (f, t) = i % 2 == 0 ? ("a", "b") : ("b", "a")
             log += "\(WallClock.iso8601(now)) from=\(f) to=\(t) status=delivered bytes=1 ms=1\n"
         }
-        try FileSystem.writeAtomically(AuditLog.path(paths), Array(log.utf8), mode: 0o600, syncFile: false)
+        let paths = try Self.home(log: log)
+        defer { Self.remove(paths) }
         let counts = LoopGuard(paths: paths).messages(between: "a", and: "b")
         #expect(counts.forth == 2_000 && counts.back == 2_000)
     }
+}
+
+extension LoopGuardCountTests {
+    /// A throw-away home whose audit log holds `log`.
+    static func home(log: String) throws -> MeshPaths {
+        let paths = MeshPaths(home: "/tmp/am-guard-\(getpid())-\(UInt32.random(in: 0...UInt32.max))")
+        try FileSystem.makeDirectories(paths.log, mode: 0o700)
+        try FileSystem.writeAtomically(AuditLog.path(paths), Array(log.utf8), mode: 0o600, syncFile: false)
+        return paths
+    }
+
+    static func remove(_ paths: MeshPaths) { _ = try? ProcessRunner.run(Command("rm", ["-rf", paths.home])) }
 }

@@ -118,13 +118,7 @@ struct CrashMatrixTests {
         #expect(q.code == 0 && q.stdout.hasPrefix("queued "), "\(q)")
         let id = String(q.stdout.dropFirst("queued ".count).dropLast())
         try mesh.tmux(["send-keys", "-t", pane, "Enter"])   // the human submits the draft
-        var marker: String?
-        _ = eventually(15) {
-            marker = FileSystem.list(dir).first { $0.hasPrefix("after-paste.") }
-            return marker != nil
-        }
-        let pid = try #require(marker.flatMap { pid_t($0.dropFirst("after-paste.".count)) }, "the runner never pasted")
-        kill(pid, SIGKILL)
+        let pid = try #require(killAtPause(dir, "after-paste"), "the runner never pasted")
         #expect(eventually(5) { kill(pid, 0) != 0 || (try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8))?.contains(") Z ") == true })
         #expect(received(out) == (1, false))
         #expect(try mesh.notify(["--status", id]).stdout.contains("state: queued"))
@@ -136,4 +130,17 @@ struct CrashMatrixTests {
         let status = try mesh.notify(["--status", id]).stdout
         #expect(status.contains("state: unknown") && status.contains("not typed again"), "\(status)")
     }
+}
+
+/// Waits (15 s at most) for a process paused at `step` (its marker `<dir>/<step>.<pid>`, see
+/// `PausePoint`), kills it with SIGKILL and returns its pid; nil when none got there.
+func killAtPause(_ dir: String, _ step: String) -> pid_t? {
+    var marker: String?
+    _ = eventually(15) {
+        marker = FileSystem.list(dir).first { $0.hasPrefix(step + ".") }
+        return marker != nil
+    }
+    guard let pid = marker.flatMap({ pid_t($0.dropFirst(step.count + 1)) }) else { return nil }
+    kill(pid, SIGKILL)
+    return pid
 }

@@ -6,9 +6,7 @@ import Testing
 /// real tmux server and `cat` panes (what is typed is read back from the pane).
 @Suite("Loop guard: per-window limit and hops", .serialized)
 struct LoopGuardWindowTests {
-    func from(_ mesh: Mesh, _ pane: String) -> [String: String?] {
-        ["AGENT_NAME": nil, "TMUX_PANE": pane, "TMUX": mesh.socketPath + ",1,0", "AGENT_MESH_ENTER_DELAY": "0"]
-    }
+    func from(_ mesh: Mesh, _ pane: String) -> [String: String?] { mesh.fromPane(pane) }
 
     func config(_ mesh: Mesh, _ text: String) throws {
         try text.write(toFile: mesh.home + "/.agents/config.toml", atomically: true, encoding: .utf8)
@@ -27,30 +25,14 @@ struct LoopGuardWindowTests {
         try mesh.tmux(["set-option", "-w", "-t", b, "@agent-max-rate", "2"])
         try mesh.tmux(["set-option", "-w", "-t", c, "@agent-max-rate", "0"])
         // a ⇄ b: b's own limit, 2, applies to what is typed into b.
-        var codes: [Int32] = []
-        var last = try mesh.notify(["-q", mesh.address("wr", "b"), "hello b"], env: from(mesh, a))
-        codes.append(last.code)
-        for k in 0..<3 {
-            let id = String(last.stdout.dropLast())
-            last = try mesh.notify(["-q", "--reply", id, "thanks \(k)"], env: from(mesh, k % 2 == 0 ? b : a))
-            codes.append(last.code)
-            if last.code != 0 { break }
-        }
+        var (codes, last) = try mesh.replyChain(to: mesh.address("wr", "b"), "hello b", between: (a, b), replies: 3) { "thanks \($0)" }
         #expect(codes == [0, 0, 7], "\(codes)")
         #expect(last.stderr.contains("loop guard: 2 messages between") && last.stderr.contains("@agent-max-rate"), "\(last)")
         // The refused message was not typed into b.
         #expect(try !mesh.capture(b).contains("thanks 1"))
         // a ⇄ c: c turned its guard off, and a's messages are typed into c; c's into a stop at
         // the host's limit, 4 (a has no override).
-        codes = []
-        last = try mesh.notify(["-q", mesh.address("wr", "c"), "hello c"], env: from(mesh, a))
-        codes.append(last.code)
-        for k in 0..<6 {
-            let id = String(last.stdout.dropLast())
-            last = try mesh.notify(["-q", "--reply", id, "more \(k)"], env: from(mesh, k % 2 == 0 ? c : a))
-            codes.append(last.code)
-            if last.code != 0 { break }
-        }
+        (codes, last) = try mesh.replyChain(to: mesh.address("wr", "c"), "hello c", between: (a, c), replies: 6) { "more \($0)" }
         // c → a is refused once 4 messages are counted before it (a's window has the host
         // limit): the 6th message, the third of c's.
         #expect(codes == [0, 0, 0, 0, 0, 7], "\(codes)")
@@ -89,5 +71,27 @@ struct LoopGuardWindowTests {
         #expect(fresh.code == 0, "\(fresh)")
         #expect(try eventually { try mesh.capture(a).contains("fifth") })
         #expect(try !mesh.capture(a).contains("[hop:3]"))
+    }
+}
+
+extension Mesh {
+    /// The environment of notify-pane run by an agent in `pane` (no AGENT_NAME).
+    func fromPane(_ pane: String) -> [String: String?] {
+        ["AGENT_NAME": nil, "TMUX_PANE": pane, "TMUX": socketPath + ",1,0", "AGENT_MESH_ENTER_DELAY": "0"]
+    }
+
+    /// `first` from pane `between.0` to `address`, then up to `replies` replies by id, from
+    /// `between.1`, `between.0`, … in turn, stopping at the first refusal: every exit code
+    /// and the last run.
+    func replyChain(to address: String, _ first: String, between panes: (String, String), replies: Int,
+                    text: (Int) -> String) throws -> (codes: [Int32], last: Run) {
+        var last = try notify(["-q", address, first], env: fromPane(panes.0))
+        var codes = [last.code]
+        for k in 0..<replies where last.code == 0 {
+            last = try notify(["-q", "--reply", String(last.stdout.dropLast()), text(k)],
+                              env: fromPane(k % 2 == 0 ? panes.1 : panes.0))
+            codes.append(last.code)
+        }
+        return (codes, last)
     }
 }

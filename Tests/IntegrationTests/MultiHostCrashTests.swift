@@ -22,13 +22,7 @@ extension MultiHostTests {
         let pause = mesh.home("h1") + "/pause"
         try mesh.sh("h1", "mkdir -p $HOME/pause && AGENT_MESH_TEST_PAUSE_AT=after-request AGENT_MESH_TEST_PAUSE_DIR=$HOME/pause "
                     + "setsid $HOME/bin/notify-pane h2-work-rec '\(text)' </dev/null >/dev/null 2>&1 &").check()
-        var marker: String?
-        _ = eventually(15) {
-            marker = FileSystem.list(pause).first { $0.hasPrefix("after-request.") }
-            return marker != nil
-        }
-        let pid = try #require(marker.flatMap { pid_t($0.dropFirst("after-request.".count)) }, "the sender never sent its request")
-        kill(pid, SIGKILL)
+        let pid = try #require(killAtPause(pause, "after-request"), "the sender never sent its request")
         // The far side has the whole request: it carries it out without the sender.
         _ = eventually(5) { count(mesh, text) >= 1 }
         MonotonicClock.sleep(milliseconds: 500)

@@ -49,20 +49,10 @@ struct LoopGuardTests {
         let b = try mesh.window(session: "pp", name: "b", "cat")
         let c = try mesh.window(session: "pp", name: "c", "cat")
         try mesh.register("pp")
-        func from(_ pane: String) -> [String: String?] {
-            ["AGENT_NAME": nil, "TMUX_PANE": pane, "TMUX": mesh.socketPath + ",1,0", "AGENT_MESH_ENTER_DELAY": "0"]
-        }
         // The rate limit alone first (the hop limit, 6, would stop this chain before 8).
         try "[conversation]\nmax_hops = 0\n".write(toFile: mesh.home + "/.agents/config.toml", atomically: true, encoding: .utf8)
-        var codes: [Int32] = []
-        var last = try mesh.notify(["-q", mesh.address("pp", "b"), "thanks!"], env: from(a))
-        codes.append(last.code)
-        for k in 0..<10 {
-            let id = String(last.stdout.dropLast())
-            let pane = k % 2 == 0 ? b : a
-            last = try mesh.notify(["-q", "--reply", id, "thank you too \(k)"], env: from(pane))
-            codes.append(last.code)
-            if last.code != 0 { break }
+        let (codes, last) = try mesh.replyChain(to: mesh.address("pp", "b"), "thanks!", between: (a, b), replies: 10) {
+            "thank you too \($0)"
         }
         #expect(codes.prefix(8).allSatisfy { $0 == 0 } && codes.last == 7, "\(codes)")
         #expect(last.stderr.contains("loop guard: 8 messages between"), "\(last)")
@@ -70,14 +60,10 @@ struct LoopGuardTests {
         try "[conversation]\nmax_rate = 0\n".write(toFile: mesh.home + "/.agents/config.toml", atomically: true, encoding: .utf8)
         // From c, which has received nothing: a new message from a, just answered, would
         // start one hop deeper than what it last received (see LoopGuardWindowTests).
-        var chain = try mesh.notify(["-q", mesh.address("pp", "b"), "new topic"], env: from(c))
-        var hops: [Int32] = []
-        for k in 0..<8 {
-            let id = String(chain.stdout.dropLast())
-            chain = try mesh.notify(["-q", "--reply", id, "and another \(k)"], env: from(k % 2 == 0 ? b : c))
-            hops.append(chain.code)
-            if chain.code != 0 { break }
+        let (chainCodes, chain) = try mesh.replyChain(to: mesh.address("pp", "b"), "new topic", between: (c, b), replies: 8) {
+            "and another \($0)"
         }
+        let hops = Array(chainCodes.dropFirst())
         #expect(hops == [0, 0, 0, 0, 0, 0, 7], "\(hops)")
         #expect(chain.stderr.contains("7 hops deep (limit 6"), "\(chain)")
         try FileManager.default.removeItem(atPath: mesh.home + "/.agents/config.toml")
