@@ -13,7 +13,10 @@ let package = Package(
     ],
     targets: [
         .target(name: "CShims"),
-        .target(name: "AgentMesh", dependencies: ["CShims"]),
+        // The agent profiles are a data file compiled in as bytes (no resource bundle, no
+        // Foundation): Sources/AgentMesh/Profiles/agent-profiles.toml.
+        .target(name: "AgentMesh", dependencies: ["CShims"],
+                resources: [.embedInCode("Profiles/agent-profiles.toml")]),
         .executableTarget(name: "notify-pane", dependencies: ["AgentMesh"]),
         .executableTarget(name: "agent-register-hook", dependencies: ["AgentMesh"]),
         .executableTarget(name: "agent-discover", dependencies: ["AgentMesh"]),

@@ -166,6 +166,7 @@ readonly DATA_HOME=${XDG_DATA_HOME:-$HOME/.local/share}
 readonly BASH_COMPLETION=$DATA_HOME/bash-completion/completions/notify-pane
 readonly ZSH_COMPLETION_DIR=$DATA_HOME/zsh/site-functions
 readonly ZSH_COMPLETION=$ZSH_COMPLETION_DIR/_notify-pane
+readonly PROFILES_COPY=$DATA_HOME/agent-mesh/agent-profiles.toml
 readonly SYNC_SCRIPT=$HOME/scripts/sync-agent-registry.sh
 
 # ---------------------------------------------------------------------------------------
@@ -631,6 +632,16 @@ autoload -Uz _notify-pane && (( \$+functions[compdef] )) && compdef _notify-pane
   fi
 }
 
+# The agent profiles compiled into the binaries, as a file to read and copy from (the
+# binaries never read it: overrides go in ~/.agents/agent-profiles.toml). Taken from the
+# installed notify-pane with an empty HOME, so it is exactly what that binary uses.
+install_profiles() {
+  if [ -z "$STAGE" ]; then STAGE=$(mktemp -d "${TMPDIR:-/tmp}/agent-mesh-install.XXXXXX"); fi
+  mkdir -p "$STAGE/empty-home" "$(dirname "$PROFILES_COPY")"
+  HOME=$STAGE/empty-home "$prefix/notify-pane" --profiles >"$STAGE/profiles"
+  write_file "$PROFILES_COPY" 644 "$PROFILES_COPY" <"$STAGE/profiles"
+}
+
 install_shim() {
   [ -e "$SYNC_SCRIPT" ] || [ -L "$SYNC_SCRIPT" ] || return 0
   grep -qF "$SHIM_MARK" "$SYNC_SCRIPT" 2>/dev/null || backup_bash_tool "$SYNC_SCRIPT" scripts/sync-agent-registry.sh
@@ -650,6 +661,7 @@ do_install() {
   install_tmux
   install_scheduler
   install_completion
+  install_profiles
   if [ "$changes" = 0 ]; then say "  already installed: nothing changed"; fi
   if [[ ":$PATH:" != *":$prefix:"* ]]; then
     path_note="open a new login shell (or: . $(profile_file)) to get $prefix_tilde on PATH here"
@@ -699,7 +711,7 @@ do_uninstall() {
     if systemd_user_works; then systemctl --user daemon-reload || true; fi
   fi
   set_crontab_block ""
-  for f in "$BASH_COMPLETION" "$ZSH_COMPLETION"; do
+  for f in "$BASH_COMPLETION" "$ZSH_COMPLETION" "$PROFILES_COPY"; do
     if [ -f "$f" ]; then rm -f "$f"; changed "removed $f"; fi
   done
   if grep -qF "$SHIM_MARK" "$SYNC_SCRIPT" 2>/dev/null; then
@@ -709,7 +721,8 @@ do_uninstall() {
   # Folders we may have created, if nothing else is in them.
   for f in "$prefix" "$UNIT_DIR/timers.target.wants" "$UNIT_DIR" "$(dirname "$UNIT_DIR")" \
            "$(dirname "$BASH_COMPLETION")" "$(dirname "$(dirname "$BASH_COMPLETION")")" \
-           "$ZSH_COMPLETION_DIR" "$(dirname "$ZSH_COMPLETION_DIR")" "$DATA_HOME" "$HOME/.local" \
+           "$ZSH_COMPLETION_DIR" "$(dirname "$ZSH_COMPLETION_DIR")" "$(dirname "$PROFILES_COPY")" \
+           "$DATA_HOME" "$HOME/.local" \
            "${XDG_CONFIG_HOME:-$HOME/.config}"; do
     rmdir "$f" 2>/dev/null || true
   done

@@ -205,6 +205,7 @@ as_user 'mv ~/bin/notify-pane ~/bin/notify-pane.away'
 check "A: bash completion falls back to registry.toml's addresses" test "$(complete_words)" = "$from_registry"
 as_user 'mv ~/bin/notify-pane.away ~/bin/notify-pane'
 check "A: --print-completion bash matches the installed file" diff <(as_user "$T/src/install.sh --print-completion bash") "$UH/.local/share/bash-completion/completions/notify-pane"
+check "A: the installed agent profiles are the shipped file" diff <(cat "Sources/AgentMesh/Profiles/agent-profiles.toml"; echo) "$UH/.local/share/agent-mesh/agent-profiles.toml"
 check "A: bash completion parses (bash -n)" bash -n "$UH/.local/share/bash-completion/completions/notify-pane"
 if command -v zsh >/dev/null; then
   check "A: zsh completion parses (zsh -n)" zsh -n "$UH/.local/share/zsh/site-functions/_notify-pane"

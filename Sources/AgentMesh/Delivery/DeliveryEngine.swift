@@ -98,9 +98,9 @@ public struct DeliveryEngine {
         }
         let profiles = ProfileSet.load(agentsDirectory: paths.agents)
         if let warning = profiles.warning { context.output.err("notify-pane: warning: \(warning)\n") }
-        let profile = profiles.profile(AgentDetector(profiles: profiles).kind(command: before.currentCommand,
-                                                                                panePID: before.panePID))
-        Trace.log("agent \(profile.kind)")
+        let profile = profiles.profile(command: before.currentCommand, panePID: before.panePID,
+                                       versions: AgentVersions(paths: paths, context: context))
+        Trace.log("agent \(profile.kind)\(profile.version.map { " \($0)" } ?? "")\(profile.appliedVersionRanges.map { " [\($0)]" }.joined())")
         var dismissed: String?
         var wasBusy = false
         if profile.isStrict {

@@ -26,6 +26,22 @@ public struct AgentDetector {
         return direct ?? "other"
     }
 
+    /// The pid of the process of `kind` in the pane: the pane's first process, else the first
+    /// of its descendants (breadth first, 4 levels) whose name that kind's profile lists.
+    public func process(ofKind kind: String, panePID: Int) -> Int? {
+        guard panePID > 0 else { return nil }
+        let matches = { (pid: Int) in self.processNames(pid: pid).contains { self.profiles.kind(forProcess: $0) == kind } }
+        if matches(panePID) { return panePID }
+        let children = childrenByParent()
+        var level = children[panePID] ?? []
+        for _ in 0..<4 {
+            if let hit = level.first(where: matches) { return hit }
+            level = level.flatMap { children[$0] ?? [] }
+            if level.isEmpty { return nil }
+        }
+        return nil
+    }
+
     /// A strict profile's process among `root` and its descendants (breadth first, 4 levels).
     func searchTree(root: Int) -> String? {
         let children = childrenByParent()

@@ -30,6 +30,13 @@ public struct AgentProfile: Equatable, Sendable {
     /// A line whose last word starts with one of these gets a trailing space: the agent would
     /// otherwise open a completion popup (Codex: `@` files, `$` skills) that swallows Enter.
     public var popupTriggers: [String] = []
+    /// Arguments that make the agent's binary print its version (`["--version"]`), for the
+    /// kind's version tables; empty: never asked.
+    public var versionArguments: [String] = []
+    /// The agent version this profile was chosen for (nil: unknown or not asked), and the
+    /// version tables laid over the kind for it.
+    public var version: String?
+    public var appliedVersionRanges: [String] = []
     /// How long a just-started agent may take to show its composer before a send gives up.
     public var startupMilliseconds: Int
     /// Screens in precedence order (first match wins).

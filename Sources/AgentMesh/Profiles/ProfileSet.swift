@@ -3,12 +3,17 @@
 ///
 /// Policy: a kind in the user's file replaces the built-in kind key by key (a key it leaves
 /// out keeps the built-in value); its `screen` tables replace built-in screens of the same
-/// name and are added after the others otherwise. A user file that cannot be read or
+/// name and are added after the others otherwise; its `versions` tables likewise. A kind's
+/// `[<kind>.versions."<range>"]` tables (`VersionRange`) are laid over it, in file order,
+/// when the agent's version (`AgentVersions`) is in the range; an unknown version gets the
+/// kind's own keys. A user file that cannot be read or
 /// parsed is reported once (`warning`) and ignored: a broken override must not stop
 /// delivery, and the built-in rules never type into an unknown screen.
 public struct ProfileSet: Sendable {
     public var profiles: [AgentProfile]
     public var warning: String?
+    /// The merged tables, for the version tables of each kind.
+    var table = TOMLTable()
 
     public static let userFileName = "agent-profiles.toml"
 
@@ -34,7 +39,42 @@ public struct ProfileSet: Sendable {
                 warning = "\(path): \(error); using the built-in agent profiles"
             }
         }
-        return ProfileSet(profiles: decode(table), warning: warning)
+        var set = ProfileSet(profiles: decode(table), warning: warning)
+        set.table = table
+        return set
+    }
+
+    /// True when `kind` has `[<kind>.versions."<range>"]` tables (the version is worth asking).
+    public func hasVersionTables(_ kind: String) -> Bool {
+        !(table[kind]?.table?["versions"]?.table?.entries.isEmpty ?? true)
+    }
+
+    /// The profile for a kind as it applies to `version` (nil: unknown, the kind's own keys).
+    public func profile(_ kind: String, version: String?) -> AgentProfile {
+        guard let version, let kindTable = table[kind]?.table,
+              let variants = kindTable["versions"]?.table, !variants.entries.isEmpty else { return profile(kind) }
+        var merged = kindTable
+        var applied: [String] = []
+        for (range, value) in variants.entries {
+            guard let over = value.table, VersionRange(range)?.contains(version) == true else { continue }
+            merged = Self.mergeKind(merged, over)
+            applied.append(range)
+        }
+        var result = TOMLTable()
+        result[kind] = .table(merged)
+        guard var p = Self.decode(result).first else { return profile(kind) }
+        p.version = version
+        p.appliedVersionRanges = applied
+        return p
+    }
+
+    /// The profile for the agent in a pane: its kind from the pane's processes, and, when the
+    /// kind has version tables, the version of its binary.
+    public func profile(command: String, panePID: Int, versions: AgentVersions) -> AgentProfile {
+        let detector = AgentDetector(profiles: self)
+        let kind = detector.kind(command: command, panePID: panePID)
+        guard hasVersionTables(kind), let pid = detector.process(ofKind: kind, panePID: panePID) else { return profile(kind) }
+        return profile(kind, version: versions.version(pid: pid, arguments: profile(kind).versionArguments))
     }
 
     /// The profile for a kind; `other` when the kind is unknown.
@@ -53,19 +93,26 @@ public struct ProfileSet: Sendable {
     static func merge(_ base: TOMLTable, _ over: TOMLTable) -> TOMLTable {
         var result = base
         for (kind, value) in over.entries {
-            guard let overKind = value.table, var merged = result[kind]?.table else { result[kind] = value; continue }
-            for (key, v) in overKind.entries {
-                if key == "screen", let overScreens = v.table {
-                    var screens = merged["screen"]?.table ?? TOMLTable()
-                    for (name, s) in overScreens.entries { screens[name] = s }
-                    merged["screen"] = .table(screens)
-                } else {
-                    merged[key] = v
-                }
-            }
-            result[kind] = .table(merged)
+            guard let overKind = value.table, let base = result[kind]?.table else { result[kind] = value; continue }
+            result[kind] = .table(mergeKind(base, overKind))
         }
         return result
+    }
+
+    /// One kind's keys laid over another's: keys replace, `screen` and `versions` tables
+    /// replace same-named entries and add the others.
+    static func mergeKind(_ base: TOMLTable, _ over: TOMLTable) -> TOMLTable {
+        var merged = base
+        for (key, v) in over.entries {
+            if key == "screen" || key == "versions", let overNamed = v.table {
+                var named = merged[key]?.table ?? TOMLTable()
+                for (name, s) in overNamed.entries { named[name] = s }
+                merged[key] = .table(named)
+            } else {
+                merged[key] = v
+            }
+        }
+        return merged
     }
 
     static func decode(_ table: TOMLTable) -> [AgentProfile] {
@@ -87,6 +134,7 @@ public struct ProfileSet: Sendable {
                                 dialogHints: strings("dialog_hints", in: t),
                                 startupMilliseconds: t["startup_ms"]?.integer.map { Int($0) } ?? 0, screens: screens)
             p.popupTriggers = strings("popup_triggers", in: t)
+            p.versionArguments = strings("version_args", in: t)
             return p
         }
     }
