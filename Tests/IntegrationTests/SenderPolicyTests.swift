@@ -37,4 +37,33 @@ struct SenderPolicyTests {
         let denied = try mesh.notify([addr, "again"], env: ["AGENT_NAME": "good-bot"])
         #expect(denied.code == 8 && denied.stderr.contains("@agent-deny"), "\(denied)")
     }
+
+    @Test("local senders are verified by uid: a tmux server of another user is never typed into (exit 8), even by root")
+    func otherUser() throws {
+        guard Package.require() else { return }
+        guard geteuid() == 0 else { print("SKIP otherUser: needs root to start a tmux server as another user"); return }
+        guard let nobody = getpwnam("nobody")?.pointee.pw_uid else { print("SKIP otherUser: no user 'nobody'"); return }
+        let mesh = try Mesh()
+        let dir = mesh.home + "/xuser"
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        chmod(mesh.home, 0o755); chmod(dir, 0o777)
+        let socket = dir + "/sock", out = dir + "/out"
+        func theirs(_ args: [String]) throws -> ProcessResult {
+            try ProcessRunner.run(Command("runuser", ["-u", "nobody", "--", "tmux", "-S", socket, "-f", "/dev/null"] + args,
+                                          environment: ["TMUX": nil, "TMUX_PANE": nil, "HOME": dir]))
+        }
+        let started = try theirs(["new-session", "-d", "-s", "mesh", "-n", "rec", "-x", "120", "-y", "30", "cat > \(out)"])
+        defer { _ = try? theirs(["kill-server"]); mesh.close() }
+        try #require(started.isSuccess, "\(started.stderrText)")
+        #expect(FileSystem.owner(socket) == nobody)
+        mesh.socketPath = socket
+        try mesh.register("mesh")
+        let r = try mesh.notify([mesh.address("mesh", "rec"), "typed into someone else's agent?"])
+        #expect(r.code == 8, "\(r)")
+        #expect(r.stderr.contains("belongs to uid \(nobody)"), "\(r)")
+        MonotonicClock.sleep(milliseconds: 300)
+        let screen = try theirs(["capture-pane", "-p", "-t", "mesh:rec"]).stdoutText
+        #expect(!screen.contains("someone else"), "\(screen)")
+        #expect(((try? FileSystem.read(out)) ?? nil)?.isEmpty ?? true)
+    }
 }

@@ -117,7 +117,8 @@ extension OptionTable {
           6 agent not at its composer (dialog, permission prompt, unknown screen): nothing typed
           7 loop guard: too many messages between these two agents lately (max_rate, the window's
             @agent-max-rate), or a message too many hops deep (max_hops): nothing sent
-          8 the recipient's window does not accept this sender (@agent-allow, @agent-deny)
+          8 the recipient does not accept this sender (@agent-allow, @agent-deny, a spoofed
+            sending host, another user's tmux server): nothing typed
           9 --ask: delivered, but no reply within --timeout
         """)
 

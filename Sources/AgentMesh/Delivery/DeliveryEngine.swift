@@ -44,6 +44,16 @@ public struct DeliveryEngine {
         return outcome
     }
 
+    /// Local senders are verified by uid: a message is typed only into a tmux server of the
+    /// sender's own user (its socket's owner). Another user's server — reachable when it
+    /// grants access (`server-access`, tmux 3.3+) or to root — is refused, so a message in a
+    /// pane always comes from its owner's account or over that account's ssh keys.
+    static func otherUsersServer(_ socket: String) -> String? {
+        guard let owner = FileSystem.owner(socket), owner != geteuid() else { return nil }
+        return "the tmux server at \(socket) belongs to uid \(owner), not to this sender (uid \(geteuid())): "
+            + "messages go only into the sender's own user's agents (from another account, send over ssh); not typed"
+    }
+
     func run(_ request: DeliveryRequest) -> DeliveryOutcome {
         // Whatever a caller passes, nothing raw reaches the pane (idempotent on composed lines).
         var r = request
@@ -51,6 +61,9 @@ public struct DeliveryEngine {
         var client = tmux.on(socket: r.socket)
         // Looked up on PATH once, not by every spawn (each miss is a failed execve).
         client.binary = Self.resolveOnPath(client.binary)
+        if let why = Self.otherUsersServer(client.effectiveSocketPath) {
+            return DeliveryOutcome(.refusedSender, why)
+        }
         var target = r.paneID ?? ""
         if target.isEmpty {
             guard let index = r.windowIndex else {

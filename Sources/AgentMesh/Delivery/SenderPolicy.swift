@@ -8,9 +8,10 @@
 /// sender's host), `cron@*` (both). `@agent-deny` wins over `@agent-allow`; an unset or empty
 /// `@agent-allow` lets everyone this host trusts over ssh send, as before.
 ///
-/// What is verified: a local sender's host is this host (its uid can write our socket). A
-/// remote sender's host is what its request claims, and its name is always a claim: the
-/// trust model in the README says what that means.
+/// What is verified: a local sender's host is this host, and its uid the pane owner's
+/// (`DeliveryEngine.otherUsersServer`). A remote sender's host is its key's peer over a
+/// restricted key (`RemoteReceiver`), else what its request claims; its name is always a
+/// claim. The trust model in the README says what that means.
 public struct SenderPolicy: Equatable, Sendable {
     public var allow: [String]
     public var deny: [String]

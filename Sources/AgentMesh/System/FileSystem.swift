@@ -150,6 +150,13 @@ public enum FileSystem {
         return Int(st.st_size)
     }
 
+    /// The owner's uid; nil when missing.
+    public static func owner(_ path: String) -> uid_t? {
+        var st = stat()
+        guard stat(path, &st) == 0 else { return nil }
+        return st.st_uid
+    }
+
     /// Modification time in epoch seconds; nil when missing.
     public static func modificationTime(_ path: String) -> Int? {
         var st = stat()
