@@ -279,7 +279,7 @@ extension MultiHostTests {
 }
 
 extension MultiHostTests {
-    @Test("restricted mesh key: no shell, no port forwarding; still syncs and delivers; a spoofed sending host is refused")
+    @Test("restricted mesh key: no shell, no port forwarding; still syncs and delivers; a spoofed sending host is refused; --encrypt to the peer's key")
     func restrictedKey() throws {
         guard let mesh = try meshOfThree() else { return }
         // h2 lets h1's key do only agent-mesh's work.
@@ -311,6 +311,17 @@ extension MultiHostTests {
         #expect(!String(decoding: mesh.file("h2", "rec.txt") ?? [], as: UTF8.self).contains("spoofed"))
         let log = String(decoding: mesh.file("h2", ".agents/log/notify.log") ?? [], as: UTF8.self)
         #expect(log.contains("status=refused-spoofed-host"), "\(log)")
+        // --encrypt from h2 to h1 (when age is installed): sealed to the key h2 authorized for
+        // peer h1, opened by h1's own key; the typed line carries no plaintext.
+        if EncryptionTests.hasAge {
+            try mesh.tool("h2", "notify-pane", ["-q", "--encrypt", "h1-work-rec", "-"], input: Array("SEALED-for-h1 ✓".utf8)).check()
+            #expect(recorded(mesh, "h1", endsWith: "an encrypted message; read it with: age -d -i ~/.ssh/id_ed25519 <that file>\n"))
+            let opened = try mesh.sh("h1", "age -d -i ~/.ssh/id_ed25519 ~/.agent-inbox/h2/msg-*.age")
+            #expect(opened.stdoutText == "SEALED-for-h1 ✓", "\(opened.stderrText)")
+            #expect(!String(decoding: mesh.file("h1", "rec.txt") ?? [], as: UTF8.self).contains("SEALED"))
+        } else {
+            print("SKIP restrictedKey --encrypt step: age is not installed (apt install age)")
+        }
         // Revoked: the key no longer gets in at all.
         #expect(try mesh.tool("h2", "agent-discover", ["--revoke-peer", "h1"]).isSuccess)
         let after = String(decoding: mesh.file("h2", ".ssh/authorized_keys") ?? [], as: UTF8.self)

@@ -53,6 +53,8 @@ public struct NotifyPaneOptions: Equatable, Sendable {
     public var printsJSON = false
     /// `--reply <id>`: the address is that message's sender, and the tag says `[re:<id>]`.
     public var replyTo: String?
+    /// `--encrypt`: the body or file travels as an age file (`Encryption`).
+    public var encrypts = false
     /// `--ask`: wait for the reply on stdout, up to `askTimeoutSeconds`.
     public var asks = false
     public var askTimeoutSeconds = 600
@@ -200,6 +202,7 @@ public struct NotifyPaneOptions: Equatable, Sendable {
         case "queue": queues = true
         case "all": sendsToAll = true
         case "ask": asks = true
+        case "encrypt": encrypts = true
         case "with": logWith = value
         case "thread":
             guard MessageID.isValid(value) else { throw UsageError("--thread takes a message id, not '\(value)'") }

@@ -112,7 +112,10 @@ public struct NotifyPaneTool {
                 return 0
             }
         }
-        if o.isBroadcast { return Broadcast.run(o, paths: paths, selfAlias: selfAlias, tool: self) }
+        if o.isBroadcast {
+            if o.encrypts { return fail("--encrypt sends to one address (each host has its own key), not to a broadcast", .usage) }
+            return Broadcast.run(o, paths: paths, selfAlias: selfAlias, tool: self)
+        }
         // Fast path: this host's own slice is authoritative for its agents (and is all a
         // local send needs); the assembled view of every host is read only when it misses.
         let store = RegistryStore(paths: paths)
@@ -154,6 +157,12 @@ public struct NotifyPaneTool {
         message.hop = guardian.hop(replyTo: o.replyTo, sender: sender,
                                    fromAgentPane: context.environment.nonEmpty("AGENT_NAME") == nil && context.environment.nonEmpty("TMUX_PANE") != nil)
         if let why = guardian.hopRefusal(message.hop) { return fail("\(address): \(why)", .loopGuard) }
+        if o.encrypts {
+            do { message = try Encryption(paths: paths, context: context).seal(message, selfAlias: selfAlias) } catch {
+                return fail("\(address): \(error.text)", error.code)
+            }
+            Trace.log("sealed with age")
+        }
         if o.queues && MessageQueue(paths: paths, context: context).hasQueued(to: entry.address) {
             // Order: behind the messages already waiting for this recipient, not around them.
             do { try Outbox(paths: paths).begin(message) } catch { return fail("cannot write the outbox: \(error)", .transport) }

@@ -30,6 +30,11 @@ extension OptionTable {
                 host (never overwriting a different file: name.1.ext, …) and send
                 "file dropped at … (N bytes)[: message]"
                 """, summary: "send a file to the agent's inbox"),
+            ToolOption("encrypt", ["--encrypt"], help: """
+                encrypt the message (or the --file) with age to the recipient host's ssh key
+                (~/.agents/keys/<host>.pub, or the key authorized for that peer): it is
+                dropped as ~/.agent-inbox/<sender>/<name>.age and only a pointer is typed
+                """, summary: "send it encrypted, as an age file"),
             ToolOption("reply", ["--reply"], .text("<id>"), help: "answer message <id> (received on this host): to its sender, tagged [re:<id>] (no address)",
                        summary: "reply to a message"),
             ToolOption("ask", ["--ask"], help: "deliver, then wait for the reply (--reply <id>) and print its text on stdout",

@@ -156,6 +156,9 @@ public struct Outbox {
 
     func bodyFile(_ id: String) -> String { "\(paths.outbox)/\(id).body" }
     func queuedMarker(_ id: String) -> String { "\(paths.outbox)/\(id).queued" }
+    /// The folder of an `--encrypt`ed message's sealed file (`<id>.sealed/<name>.age`), kept
+    /// with the record so `--retry` sends the same ciphertext.
+    public func sealedFolder(_ id: String) -> String { "\(paths.outbox)/\(id).sealed" }
 
     /// Records how the send ended.
     public func finish(_ id: String, _ outcome: DeliveryOutcome, route: SendRoute, line: String = "") {
@@ -195,6 +198,8 @@ public struct Outbox {
             guard let t = MessageID.milliseconds(of: id), t < cutoff, let r = read(id), r.state != "queued" else { continue }
             FileSystem.remove(file(id))
             FileSystem.remove(bodyFile(id))
+            for f in FileSystem.list(sealedFolder(id)) { FileSystem.remove(sealedFolder(id) + "/" + f) }
+            rmdir(sealedFolder(id))
         }
     }
 
