@@ -57,7 +57,9 @@ public struct SubmissionCheck {
     public func run(line: String, before: PaneSnapshot, after first: PaneSnapshot, enterDelay: Int) -> DeliveryOutcome {
         var after = first
         var deadline = now() + echoWaitMilliseconds
-        var pause = 2
+        // The first look comes right after the paste; most programs echo within a
+        // millisecond, so the waits start there and double up to 20 ms.
+        var pause = 1
         while after.looksUnchanged(from: before) {
             trace("unchanged")
             if now() >= deadline {
