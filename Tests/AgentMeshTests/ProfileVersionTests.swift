@@ -72,8 +72,9 @@ struct ProfileVersionTests {
         let exe = root + "/bin/myagent", runs = root + "/runs"
         try FileManager.default.createDirectory(atPath: root + "/bin", withIntermediateDirectories: true)
         try FileManager.default.createDirectory(atPath: root + "/proc/\(pid)", withIntermediateDirectories: true)
-        try "#!/bin/sh\necho run >> '\(runs)'\nprintf '%s\\n' '\(output)'\n".write(toFile: exe, atomically: true, encoding: .utf8)
-        chmod(exe, 0o755)
+        // Written with O_CLOEXEC (FileSystem), so a child another test spawns meanwhile cannot
+        // hold it open for writing, which would make running it fail with ETXTBSY.
+        try FileSystem.writeAtomically(exe, Array("#!/bin/sh\necho run >> '\(runs)'\nprintf '%s\\n' '\(output)'\n".utf8), mode: 0o755)
         try? FileManager.default.removeItem(atPath: root + "/proc/\(pid)/exe")
         try FileManager.default.createSymbolicLink(atPath: root + "/proc/\(pid)/exe", withDestinationPath: exe)
         return (exe, runs)

@@ -8,14 +8,6 @@ import Testing
 /// Policy: every wait is bounded; a failure records what was seen (exit code, stderr, the
 /// screen, the turns the model got), so a report can say exactly what happened.
 extension RealAgentLab {
-    /// Starts the agent, registers its window and waits for its idle composer.
-    func startIdle(_ options: [String] = []) throws -> Bool {
-        try start(options)
-        guard try waitForComposer(timeout: 45_000) else { return false }
-        try mesh.register("mesh")
-        return true
-    }
-
     /// notify-pane as `tester`; `AGENT_MESH_TRACE=1` in the test's environment passes through, so
     /// a failure's evidence holds notify-pane's step trace.
     func send(_ body: String, env: [String: String?] = ["AGENT_NAME": "tester"]) throws -> Run {

@@ -156,6 +156,14 @@ final class RealAgentLab {
 
     var address: String { mesh.address("mesh", agent.rawValue) }
 
+    /// Starts the agent, registers its window and waits for its idle composer.
+    func startIdle(_ options: [String] = []) throws -> Bool {
+        try start(options)
+        guard try waitForComposer(timeout: 45_000) else { return false }
+        try mesh.register("mesh")
+        return true
+    }
+
     /// Waits (bounded) for the agent's idle composer, then `settle` ms more: a composer just
     /// drawn may not take input yet. Records an issue with the screen when it never shows.
     @discardableResult

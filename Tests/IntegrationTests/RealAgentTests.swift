@@ -15,9 +15,7 @@ struct RealAgentTests {
     func idleDelivery(_ agent: RealAgent) throws {
         let lab = try RealAgentLab(agent)
         defer { lab.close() }
-        try lab.start()
-        guard try lab.waitForComposer() else { return }
-        try lab.mesh.register("mesh")
+        guard try lab.startIdle() else { return }
         let r = try lab.mesh.notify([lab.address, Self.message], timeout: 30_000)
         #expect(r.code == 0, "\(r)")
         #expect(r.stderr == "", "\(r)")
@@ -56,9 +54,7 @@ struct RealAgentTests {
         guard agent.require("busy(\(agent))") else { return }
         let lab = try RealAgentLab(agent)
         defer { lab.close() }
-        try lab.start()
-        guard try lab.waitForComposer() else { return }
-        try lab.mesh.register("mesh")
+        guard try lab.startIdle() else { return }
         try lab.model.control(#"{"push": [{"text": "slow reply", "hold": 6}]}"#)
         try typeAndSubmit(lab, "start a slow turn")
         #expect(lab.model.waitForTurns(1).count == 1)
@@ -81,9 +77,7 @@ struct RealAgentTests {
         guard agent.require("draft(\(agent))") else { return }
         let lab = try RealAgentLab(agent)
         defer { lab.close() }
-        try lab.start()
-        guard try lab.waitForComposer() else { return }
-        try lab.mesh.register("mesh")
+        guard try lab.startIdle() else { return }
         let draft = "half typed by a person"
         try lab.mesh.tmux(["send-keys", "-t", lab.pane, "-l", "--", draft])
         try lab.mesh.waitFor(lab.pane, draft)

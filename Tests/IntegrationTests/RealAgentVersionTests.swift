@@ -15,9 +15,7 @@ struct RealAgentVersionTests {
         guard agent.require("versionTables(\(agent))") else { return }
         let lab = try RealAgentLab(agent)
         defer { lab.close() }
-        try lab.start()
-        guard try lab.waitForComposer() else { return }
-        try lab.mesh.register("mesh")
+        guard try lab.startIdle() else { return }
         let file = lab.mesh.home + "/.agents/" + ProfileSet.userFileName
         func override(_ range: String) throws {
             try """

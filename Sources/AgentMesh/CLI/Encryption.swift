@@ -73,28 +73,21 @@ struct Encryption {
         } catch {
             throw Refusal(text: "cannot write the outbox: \(error)", code: .transport)
         }
-        var command = Command("age", ["--encrypt"] + keys.flatMap { ["--recipient", $0] } + ["--output", temp],
+        let command = Command("age", ["--encrypt"] + keys.flatMap { ["--recipient", $0] } + ["--output", temp],
                               input: m.filePath == nil ? m.body : [], inputFile: m.filePath,
                               timeoutMilliseconds: Self.deadlineMilliseconds)
-        command.environment = nil
         let result: ProcessResult
         do { result = try context.runner.run(command) } catch {
-            unlink(temp)
             let missing = error.errno == ENOENT
             throw Refusal(text: missing ? "--encrypt needs age (apt install age); nothing sent" : "cannot run age: \(error)",
                           code: missing ? .usage : .transport)
         }
         guard result.isSuccess, FileSystem.exists(temp) else {
-            unlink(temp)
             let why = result.timedOut ? "timed out" : TextSanitizer.oneLine(result.stderrText)
             throw Refusal(text: "age could not encrypt the message: \(why); nothing sent", code: .transport)
         }
-        chmod(temp, 0o600)
-        let fd = open(temp, O_RDONLY | O_CLOEXEC)
-        if fd >= 0 { _ = fsync(fd); close(fd) }
-        guard rename(temp, final) == 0 else {
-            unlink(temp)
-            throw Refusal(text: "cannot write the outbox: rename \(final) failed", code: .transport)
+        do { try FileSystem.publish(temp, as: final, mode: 0o600) } catch {
+            throw Refusal(text: "cannot write the outbox: \(error)", code: .transport)
         }
         sealedIt = true
         var sealed = m

@@ -12,7 +12,8 @@
 /// - The binary runs once with the profile's `version_args` (deadline 2 s, empty stdin); the
 ///   first dotted number it prints is cached in `~/.agents/cache/agent-versions`, keyed by the
 ///   binary's path, size and modification time, so later sends pay a stat and a small read.
-///   A binary that prints no version is cached as unknown, so it is not run on every send.
+///   A binary that prints no version is cached as unknown, so it is not run on every send; one
+///   that could not be started or timed out is not cached (the next send asks again).
 public struct AgentVersions {
     public var paths: MeshPaths
     public var context: MeshContext
@@ -36,43 +37,43 @@ public struct AgentVersions {
     public func version(executable: String, arguments: [String]) -> String? {
         guard let size = FileSystem.size(executable), let mtime = FileSystem.modificationTime(executable),
               !executable.contains("\t"), !executable.contains("\n") else { return nil }
-        let key = "\(size)\t\(mtime)\t\(executable)"
-        let cached = readCache()
-        if let hit = cached[key] { return hit.isEmpty ? nil : hit }
+        let stamp = "\(size)\t\(mtime)"
+        if let hit = readCache()[executable], hit.stamp == stamp { return hit.version.isEmpty ? nil : hit.version }
         let command = Command(executable, arguments, timeoutMilliseconds: Self.deadlineMilliseconds)
-        var found = ""
-        if let result = try? context.runner.run(command), result.status.isSuccess, !result.timedOut {
-            found = VersionRange.firstVersion(in: result.stdoutText) ?? ""
+        // Not started (ETXTBSY, EAGAIN) or past its deadline: unknown this time, not cached.
+        guard let result = try? context.runner.run(command), !result.timedOut else {
+            Trace.log("agent version of \(executable): could not run it")
+            return nil
         }
+        let found = result.isSuccess ? VersionRange.firstVersion(in: result.stdoutText) ?? "" : ""
         Trace.log("agent version of \(executable): \(found.isEmpty ? "unknown" : found)")
-        store(key: key, version: found)
+        store(executable, stamp: stamp, version: found)
         return found.isEmpty ? nil : found
     }
 
-    /// `version \t size \t mtime \t path` per line; a line that does not parse is skipped.
-    func readCache() -> [String: String] {
+    /// Path → (size and mtime, version), from lines `version \t size \t mtime \t path`; a line
+    /// that does not parse is skipped.
+    func readCache() -> [String: (stamp: String, version: String)] {
         guard let text = try? FileSystem.readText(cacheFile) else { return [:] }
-        var map: [String: String] = [:]
+        var map: [String: (stamp: String, version: String)] = [:]
         for line in text.split(separator: "\n") {
-            let f = line.split(separator: "\t", maxSplits: 1, omittingEmptySubsequences: false)
-            if f.count == 2 { map[String(f[1])] = String(f[0]) }
+            let f = line.split(separator: "\t", maxSplits: 3, omittingEmptySubsequences: false)
+            if f.count == 4 { map[String(f[3])] = ("\(f[1])\t\(f[2])", String(f[0])) }
         }
         return map
     }
 
-    /// Adds one entry (dropping older entries for the same path), atomically, under a lock.
+    /// Records one binary's version (replacing its earlier entry), atomically, under a lock.
     /// A failure only costs the next send another run of the binary.
-    func store(key: String, version: String) {
-        let dir = FileSystem.directory(of: cacheFile)
+    func store(_ executable: String, stamp: String, version: String) {
         do throws(SystemError) {
-            try FileSystem.makeDirectories(dir)
+            try FileSystem.makeDirectories(FileSystem.directory(of: cacheFile))
             try FileSystem.makeDirectories(paths.locks)
             let lock = try FileLock(path: paths.locks + "/agent-versions.lock", timeoutMilliseconds: 2_000)
             defer { lock.unlock() }
-            let path = key.split(separator: "\t", maxSplits: 2).last.map(String.init) ?? key
-            var lines = readCache().filter { $0.key.split(separator: "\t", maxSplits: 2).last.map(String.init) != path }
-                .map { "\($0.value)\t\($0.key)" }.sorted()
-            lines.append("\(version)\t\(key)")
+            var entries = readCache()
+            entries[executable] = (stamp, version)
+            let lines = entries.map { "\($0.value.version)\t\($0.value.stamp)\t\($0.key)" }.sorted()
             try FileSystem.writeAtomically(cacheFile, text: lines.joined(separator: "\n") + "\n")
         } catch {
             Trace.log("agent version cache not written: \(error)")

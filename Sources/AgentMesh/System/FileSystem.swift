@@ -97,6 +97,18 @@ public enum FileSystem {
         }
     }
 
+    /// Publishes a temp file another program wrote (`age --output`): sets `mode`, fsyncs it,
+    /// and renames it over `path` — the end of `writeAtomically` for bytes not in memory.
+    public static func publish(_ temp: String, as path: String, mode: mode_t = 0o644) throws(SystemError) {
+        let fd = retryingEINTR { open(temp, O_RDONLY | O_CLOEXEC) }
+        if fd < 0 { throw SystemError("open", path: temp) }
+        _ = fchmod(fd, mode)
+        let synced = retryingEINTR({ fsync(fd) }) == 0
+        close(fd)
+        if !synced { throw SystemError("fsync", path: temp) }
+        if rename(temp, path) != 0 { throw SystemError("rename", path: path) }
+    }
+
     public static func writeAtomically(_ path: String, text: String, mode: mode_t = 0o644,
                                        syncDirectory: Bool = false) throws(SystemError) {
         try writeAtomically(path, Array(text.utf8), mode: mode, syncDirectory: syncDirectory)
