@@ -50,12 +50,15 @@ struct SenderPolicyTests {
         let socket = dir + "/sock", out = dir + "/out"
         func theirs(_ args: [String]) throws -> ProcessResult {
             try ProcessRunner.run(Command("runuser", ["-u", "nobody", "--", "tmux", "-S", socket, "-f", "/dev/null"] + args,
-                                          environment: ["TMUX": nil, "TMUX_PANE": nil, "HOME": dir]))
+                                          environment: ["TMUX": nil, "TMUX_PANE": nil, "HOME": dir,
+                                                        // nobody's login shell is nologin: without SHELL the pane would exit at once.
+                                                        "SHELL": "/bin/sh"]))
         }
         let started = try theirs(["new-session", "-d", "-s", "mesh", "-n", "rec", "-x", "120", "-y", "30", "cat > \(out)"])
         defer { _ = try? theirs(["kill-server"]); mesh.close() }
         try #require(started.isSuccess, "\(started.stderrText)")
         #expect(FileSystem.owner(socket) == nobody)
+        try #require(try theirs(["has-session", "-t", "=mesh"]).isSuccess, "the other user's pane exited")
         mesh.socketPath = socket
         try mesh.register("mesh")
         let r = try mesh.notify([mesh.address("mesh", "rec"), "typed into someone else's agent?"])
