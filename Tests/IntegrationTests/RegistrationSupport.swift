@@ -16,8 +16,10 @@ final class PrivateTmuxServer {
         try run(["new-session", "-d", "-s", firstSession, "-x", "160", "-y", "48"]).check()
     }
 
+    /// LC_ALL is pinned to UTF-8: a tmux client in the C locale prints non-ASCII names as `_`,
+    /// and the tests compare what the hook registered with what this harness lists.
     var environment: [String: String?] {
-        ["HOME": home.path, "TMUX": nil, "TMUX_PANE": nil, "TMUX_SOCKET": nil]
+        ["HOME": home.path, "TMUX": nil, "TMUX_PANE": nil, "TMUX_SOCKET": nil, "LC_ALL": "C.UTF-8"]
     }
 
     /// Runs `tmux -L <name> -f /dev/null <args>` with the scratch HOME.

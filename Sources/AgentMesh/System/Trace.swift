@@ -4,8 +4,8 @@
 /// It sits at the bottom layer because every layer traces (tmux calls, the registrar, the
 /// delivery engine, the tools); it only reads the environment, the clock and writes stderr.
 enum Trace {
-    nonisolated(unsafe) static let isOn = Environment.get("AGENT_MESH_TRACE") == "1"
-    nonisolated(unsafe) static let start = MonotonicClock.microseconds()
+    static let isOn = Environment.get("AGENT_MESH_TRACE") == "1"
+    static let start = MonotonicClock.microseconds()
 
     static func log(_ message: @autoclosure () -> String) {
         guard isOn else { return }
