@@ -36,29 +36,41 @@ WHOAMI="AGENT_NAME= TMUX_PANE=$PANE TMUX=$SOCKET,1,0 $BIN/notify-pane --whoami"
 # Sanity: one real send must be delivered.
 $SEND || { echo "bench: notify-pane failed (exit $?)" >&2; exit 1; }
 
-json_median_ms() {  # hyperfine JSON -> median in ms (lib.sh's median_ms runs hyperfine itself)
-  python3 -c 'import json,sys; print("%.2f" % (json.load(open(sys.argv[1]))["results"][0]["median"]*1000))' "$1"
-}
+# The floor and the send are measured in alternating rounds (ROUNDS, default 5, of
+# RUNS/ROUNDS runs each), and each median is taken over all its rounds: a host whose speed
+# drifts during the run (other tenants, page-cache reclaim) then slows both alike.
+ROUNDS=${ROUNDS:-5}
+PER_ROUND=$(( (RUNS + ROUNDS - 1) / ROUNDS ))
 
-measure() {  # name command -> prints median ms
-  local name=$1 cmd=$2
+measure_round() {  # name command round -> appends this round's times (s) to $WORK/<name>.times
+  local name=$1 cmd=$2 round=$3
   if command -v hyperfine >/dev/null; then
-    hyperfine --style none --warmup 10 --runs "$RUNS" --export-json "$WORK/$name.json" "$cmd" >/dev/null 2>&1
-    json_median_ms "$WORK/$name.json"
+    hyperfine --style none --warmup 5 --runs "$PER_ROUND" --export-json "$WORK/$name.$round.json" "$cmd" >/dev/null 2>&1
+    python3 -c 'import json,sys; print("\n".join(str(t) for t in json.load(open(sys.argv[1]))["results"][0]["times"]))' \
+      "$WORK/$name.$round.json" >>"$WORK/$name.times"
   else
     local i t0 t1
-    for ((i = 0; i < RUNS; i++)); do
+    for ((i = 0; i < PER_ROUND; i++)); do
       t0=$(date +%s%N); bash -c "$cmd" >/dev/null; t1=$(date +%s%N)
-      echo $(( (t1 - t0) / 1000 ))
-    done | sort -n | awk '{a[NR]=$1} END {printf "%.2f\n", a[int((NR+1)/2)]/1000}'
+      echo "$(( (t1 - t0) / 1000 ))e-6" >>"$WORK/$name.times"
+    done
   fi
 }
 
-echo "notify-pane bench: $RUNS runs each, binaries from $BIN, $(tmux -V), load $(cut -d' ' -f1-3 /proc/loadavg)"
+median_of() {  # name -> the median in ms over every round
+  python3 -c 'import statistics,sys; print("%.2f" % (statistics.median(float(l) for l in open(sys.argv[1]) if l.strip())*1000))' "$WORK/$1.times"
+}
+
+echo "notify-pane bench: $RUNS runs each in $ROUNDS alternating rounds, binaries from $BIN, $(tmux -V), load $(cut -d' ' -f1-3 /proc/loadavg)"
 [ "$(command -v hyperfine)" ] && echo "(hyperfine, shell start-up subtracted)" || echo "(timing loop; includes a bash start-up per run)"
-FLOOR_MS=$(measure floor "$FLOOR")
-SEND_MS=$(measure send "$SEND")
-WHOAMI_MS=$(measure whoami "$WHOAMI")
+for ((round = 1; round <= ROUNDS; round++)); do
+  measure_round floor "$FLOOR" "$round"
+  measure_round send "$SEND" "$round"
+  measure_round whoami "$WHOAMI" "$round"
+done
+FLOOR_MS=$(median_of floor)
+SEND_MS=$(median_of send)
+WHOAMI_MS=$(median_of whoami)
 python3 - "$FLOOR_MS" "$SEND_MS" "$WHOAMI_MS" <<'PY'
 import sys
 floor, send, whoami = map(float, sys.argv[1:])
