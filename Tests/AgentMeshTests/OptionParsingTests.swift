@@ -128,4 +128,23 @@ struct OptionParsingTests {
         #expect(usage { _ = try R.parseIdentify(["--role", "x", "more"], pane: "%1") } == "unexpected argument 'more'")
         #expect(usage { _ = try R.parseIdentify(["--role"], pane: "%1") } == "option --role needs a value")
     }
+
+    @Test("notify-pane's table-free common send gives what the full parse gives, and declines the rest")
+    func commonSendAgrees() throws {
+        let accepted: [[String]] = [
+            ["peer", "msg"], ["-q", "peer", "a", "b"], ["--quiet", "hub-dev-build", "schema changed, re-run"],
+            ["peer", "x", "--file", "y"], ["peer", "x", "-"], ["a*", "to all"], ["peer", "ü日本", "$(rm -rf ~);"],
+            ["peer", "", "x"], ["peer", "x", "-q"],
+        ]
+        for argv in accepted {
+            let fast = try #require(NP.commonSend(argv), "\(argv)")
+            #expect(fast == (try NP.parseWithTable(argv)), "\(argv)")
+        }
+        let declined: [[String]] = [
+            ["peer"], ["-q", "peer"], ["peer", "-5"], ["peer", "-"], ["peer", "--", "x"], ["peer", "--file", "f"],
+            ["--list"], ["--all", "x"], ["--reply", "id", "x"], ["", "x"], ["-", "x"], ["-q", "-q", "a", "b"],
+            ["peer", "-q", "x"], ["--", "peer", "x"],
+        ]
+        for argv in declined { #expect(NP.commonSend(argv) == nil, "\(argv)") }
+    }
 }
